@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Developer entry point for jupyter-mlm.
+#   ./dev.sh test [pytest args...]   install into .venv, ensure PostgreSQL, run ruff + pytest
+#   ./dev.sh demo                    install into .venv, run the quickstart notebook, open JupyterLab
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+VENV=.venv
+STAMP="$VENV/.mlm-install-stamp"   # sha256 of pyproject.toml at the last successful install
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'dev.sh: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat >&2 <<'EOF'
+usage: ./dev.sh test [pytest args...]   lint (ruff) and run the test suite
+       ./dev.sh demo                    run notebooks/quickstart.ipynb headless, then open JupyterLab
+                                        (HEADLESS=1 skips JupyterLab)
+EOF
+}
+
+# A Python >= 3.10 to build the virtualenv with ($PYTHON wins if set).
+find_python() {
+  local py
+  for py in ${PYTHON:-} python3 python3.13 python3.12 python3.11 python3.10; do
+    if command -v "$py" >/dev/null 2>&1 &&
+       "$py" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+      command -v "$py"; return 0
+    fi
+  done
+  die "Python >= 3.10 is required (found: $(python3 --version 2>&1 || echo 'no python3')). Install it or set PYTHON=/path/to/python3.x"
+}
+
+ensure_venv() {
+  if ! { [[ -x "$VENV/bin/python" ]] &&
+         "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; }; then
+    local py; py=$(find_python)
+    say "creating $VENV with $py ($("$py" --version 2>&1))"
+    rm -rf "$VENV"
+    "$py" -m venv "$VENV" || die "'$py -m venv' failed (Debian/Ubuntu: apt-get install python3-venv)"
+  fi
+  local want have=""
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  [[ -f "$STAMP" ]] && have=$(<"$STAMP")
+  if [[ "$want" == "$have" ]]; then
+    say "dependencies up to date (pyproject.toml unchanged)"
+    return 0
+  fi
+  say "installing jupyter-mlm[dev] into $VENV"
+  local t0=$SECONDS
+  # --no-compile: byte-compiling every installed file (jupyterlab, scipy, ...) costs ~30 s on 2
+  # cores; Python compiles what is actually imported on first use instead.
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-compile -q -e ".[dev]" ||
+    die "pip install -e '.[dev]' failed"
+  echo "$want" >"$STAMP"
+  say "installed in $((SECONDS - t0)) s"
+}
+
+# Prints the directory holding initdb and pg_ctl, if any.
+pg_bindir() {
+  local d
+  for d in "$(pg_config --bindir 2>/dev/null || true)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+    if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
+
+ensure_postgres() {
+  [[ -n "${MLM_TEST_POSTGRES_URI:-}" ]] && { say "using MLM_TEST_POSTGRES_URI"; return 0; }
+  pg_bindir >/dev/null && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    die "PostgreSQL server binaries (initdb, pg_ctl) not found. Install them, e.g.
+    sudo apt-get install -y postgresql        (Debian/Ubuntu)
+or point MLM_TEST_POSTGRES_URI at an existing server (postgresql://user@host:port/db)."
+  fi
+  say "installing PostgreSQL server (apt-get install postgresql)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql >/dev/null
+  pg_bindir >/dev/null || die "apt-get installed postgresql but initdb/pg_ctl are still not found"
+}
+
+cmd_test() {
+  ensure_venv
+  ensure_postgres
+  say "PostgreSQL binaries: $(pg_bindir || echo "n/a (MLM_TEST_POSTGRES_URI)")"
+  local dirs=() d lint=0 rc=0
+  for d in jupyter_mlm tests benchmarks; do [[ -d "$d" ]] && dirs+=("$d"); done
+  say "ruff check ${dirs[*]}"
+  "$VENV/bin/ruff" check "${dirs[@]}" || lint=$?
+  say "pytest $*"
+  "$VENV/bin/python" -m pytest "$@" || rc=$?
+  if [[ $rc -eq 5 ]]; then
+    echo "dev.sh: FAILED: pytest collected no tests (exit code 5) — check the arguments/paths" >&2
+  elif [[ $rc -eq 0 && $lint -ne 0 ]]; then
+    echo "dev.sh: FAILED: tests passed but 'ruff check' reported problems (see above)" >&2
+    rc=1
+  elif [[ $lint -ne 0 ]]; then
+    echo "dev.sh: note: 'ruff check' also reported problems (see above)" >&2
+  fi
+  exit "$rc"
+}
+
+cmd_demo() {
+  ensure_venv
+  say "running notebooks/quickstart.ipynb headless"
+  "$VENV/bin/python" -m jupyter_mlm.demo
+  if [[ "${HEADLESS:-0}" == 1 ]]; then return 0; fi
+  local extra=()
+  [[ $(id -u) -eq 0 ]] && extra+=(--allow-root)
+  exec "$VENV/bin/jupyter" lab "${extra[@]}" notebooks/quickstart.ipynb
+}
+
+case "${1:-}" in
+  test) shift; cmd_test "$@" ;;
+  demo) shift; cmd_demo "$@" ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac

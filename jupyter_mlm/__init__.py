@@ -1,0 +1,94 @@
+"""jupyter-mlm: ML model management that lives inside Jupyter.
+
+``import jupyter_mlm as mlm``; ``with mlm.start_run("exp", params={...}) as run: run.log(loss=x)``.
+Heavy modules (SQLAlchemy, numpy) load on first use, so importing the package is fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "ConflictError",
+    "MlmError",
+    "NotFoundError",
+    "Run",
+    "SchemaVersionError",
+    "StoreError",
+    "WriterError",
+    "active_run",
+    "flush",
+    "get_run",
+    "leaderboard_rows",
+    "log",
+    "resolve_store",
+    "resume_run",
+    "runs",
+    "set_store",
+    "start_run",
+    "store",
+]
+
+_LAZY = {
+    "active_run": "tracking.fluent",
+    "flush": "tracking.fluent",
+    "get_run": "tracking.fluent",
+    "leaderboard_rows": "tracking.fluent",
+    "log": "tracking.fluent",
+    "resume_run": "tracking.fluent",
+    "runs": "tracking.fluent",
+    "start_run": "tracking.fluent",
+    "store": "tracking.fluent",
+    "Run": "tracking.run",
+    "resolve_store": "config",
+    "set_store": "config",
+    "ConfigError": "errors",
+    "ConflictError": "errors",
+    "MlmError": "errors",
+    "NotFoundError": "errors",
+    "SchemaVersionError": "errors",
+    "StoreError": "errors",
+    "WriterError": "errors",
+}
+
+if TYPE_CHECKING:
+    from .config import resolve_store, set_store
+    from .errors import (
+        ConfigError,
+        ConflictError,
+        MlmError,
+        NotFoundError,
+        SchemaVersionError,
+        StoreError,
+        WriterError,
+    )
+    from .tracking.fluent import (
+        active_run,
+        flush,
+        get_run,
+        leaderboard_rows,
+        log,
+        resume_run,
+        runs,
+        start_run,
+        store,
+    )
+    from .tracking.run import Run
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jupyter_mlm' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,122 @@
+"""Plain value objects returned by the store; no database or framework types leak out."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Experiment:
+    experiment_id: str
+    name: str
+    created_at: float
+    lifecycle: str = "active"
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """Per run and metric: what leaderboards read without touching the series."""
+
+    key: str
+    last: float
+    last_step: int
+    last_time: float
+    min: float
+    max: float
+    count: int
+    sum: float
+
+    @property
+    def mean(self) -> float:
+        return self.sum / self.count if self.count else float("nan")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    experiment_id: str
+    experiment: str
+    name: str
+    status: str
+    start_time: float
+    end_time: float | None
+    parent_run_id: str | None
+    user: str
+    host: str
+    pid: int
+    error: str | None = None
+    lifecycle: str = "active"
+    params: dict[str, Any] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, MetricSummary] = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.end_time is None else self.end_time - self.start_time
+
+    def as_row(self) -> dict[str, Any]:
+        """A flat dict (for tables and data frames): params.X, tags.X and metrics.X columns."""
+        row: dict[str, Any] = {
+            "run_id": self.run_id,
+            "experiment": self.experiment,
+            "name": self.name,
+            "status": self.status,
+            "start_time": _dt.datetime.fromtimestamp(self.start_time),
+            "duration_s": self.duration,
+            "user": self.user,
+            "parent_run_id": self.parent_run_id,
+        }
+        row.update({f"params.{k}": v for k, v in self.params.items()})
+        row.update({f"tags.{k}": v for k, v in self.tags.items()})
+        row.update({f"metrics.{k}": m.last for k, m in self.metrics.items()})
+        return row
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One leaderboard line: a run, or with ``group_by`` a group of runs sharing those params."""
+
+    rank: int
+    value: float
+    run_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    params: dict[str, Any]
+    count: int = 1
+    std: float = 0.0
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Artifact:
+    run_id: str
+    name: str
+    blob_id: str
+    size: int
+    created_at: float
+
+
+@dataclass(frozen=True)
+class LoggedBlob:
+    """A text or image logged to a run."""
+
+    run_id: str
+    name: str
+    step: int | None
+    blob_id: str
+    created_at: float
+    width: int | None = None
+    height: int | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    comment_id: str
+    target_kind: str
+    target_id: str
+    author: str
+    body: str
+    created_at: float

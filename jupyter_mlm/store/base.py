@@ -1,0 +1,150 @@
+"""The one store interface. Every backend (SQLite, PostgreSQL) implements exactly this."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..entities import Artifact, Comment, Experiment, LeaderboardRow, LoggedBlob, RunInfo
+from .blobs import BlobStore
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .metric_blocks import SeriesChunk
+
+Where = str | Mapping[str, Any] | None
+
+
+class Store(abc.ABC):
+    """Metadata database plus blob store. Methods raise ``NotFoundError`` for unknown ids,
+    ``StoreError`` when the database cannot be reached or written, and never leave a partial
+    write behind (each call is one transaction)."""
+
+    uri: str
+    blobs: BlobStore
+
+    # experiments
+    @abc.abstractmethod
+    def get_or_create_experiment(self, name: str) -> Experiment: ...
+    @abc.abstractmethod
+    def get_experiment(self, name_or_id: str) -> Experiment: ...
+    @abc.abstractmethod
+    def list_experiments(self, *, include_archived: bool = False) -> list[Experiment]: ...
+
+    # runs
+    @abc.abstractmethod
+    def create_run(
+        self,
+        experiment_id: str,
+        *,
+        name: str | None,
+        params: Mapping[str, Any],
+        tags: Mapping[str, str],
+        parent_run_id: str | None,
+    ) -> RunInfo:
+        """A new run in status ``running`` owned by this process."""
+
+    @abc.abstractmethod
+    def get_run(self, run_id: str) -> RunInfo:
+        """The run with its params, tags and metric summaries; a dead owner reads ``crashed``."""
+
+    @abc.abstractmethod
+    def end_run(self, run_id: str, status: str, error: str | None = None) -> None: ...
+    @abc.abstractmethod
+    def reopen_run(self, run_id: str) -> RunInfo:
+        """Mark a run ``running`` again, owned by this process (resuming by id)."""
+
+    @abc.abstractmethod
+    def heartbeat(self, run_ids: list[str]) -> None: ...
+    @abc.abstractmethod
+    def log_params(self, run_id: str, params: Mapping[str, Any]) -> None:
+        """Add params; ``ConflictError`` if one is already stored with another value."""
+
+    @abc.abstractmethod
+    def set_tags(self, run_id: str, tags: Mapping[str, str]) -> None: ...
+    @abc.abstractmethod
+    def delete_tag(self, run_id: str, key: str) -> None: ...
+
+    # metrics
+    @abc.abstractmethod
+    def write_metrics(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
+        """Append packed points in one transaction. With ``journal_id``, the write happens at
+        most once: returns False if that journal was already replayed."""
+
+    @abc.abstractmethod
+    def history(self, run_id: str, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(steps int64, values float64, unix times float64) in logging order."""
+
+    @abc.abstractmethod
+    def last_steps(self, run_id: str) -> dict[str, int]: ...
+
+    # queries
+    @abc.abstractmethod
+    def search_runs(
+        self,
+        experiment_ids: list[str] | None = None,
+        *,
+        where: Where = None,
+        order_by: str | list[str] | None = None,
+        limit: int | None = None,
+        include_archived: bool = False,
+    ) -> list[RunInfo]: ...
+
+    @abc.abstractmethod
+    def leaderboard(
+        self,
+        experiment_id: str,
+        metric: str,
+        *,
+        goal: str = "max",
+        agg: str = "last",
+        where: Where = None,
+        group_by: list[str] | None = None,
+        limit: int | None = 10,
+    ) -> list[LeaderboardRow]: ...
+
+    # logged files
+    @abc.abstractmethod
+    def add_text(self, run_id: str, name: str, text: str, step: int | None) -> LoggedBlob: ...
+    @abc.abstractmethod
+    def add_image(
+        self, run_id: str, name: str, png: bytes, size: tuple[int, int], step: int | None
+    ) -> LoggedBlob: ...
+    @abc.abstractmethod
+    def add_artifact(self, run_id: str, path: str, name: str) -> Artifact: ...
+    @abc.abstractmethod
+    def list_texts(self, run_id: str) -> list[LoggedBlob]: ...
+    @abc.abstractmethod
+    def list_images(self, run_id: str) -> list[LoggedBlob]: ...
+    @abc.abstractmethod
+    def list_artifacts(self, run_id: str) -> list[Artifact]: ...
+
+    # comments
+    @abc.abstractmethod
+    def add_comment(self, target_kind: str, target_id: str, body: str) -> Comment: ...
+    @abc.abstractmethod
+    def comments(self, target_kind: str, target_id: str) -> list[Comment]: ...
+
+    # lifecycle
+    @abc.abstractmethod
+    def set_lifecycle(self, kind: str, ident: str, lifecycle: str) -> None:
+        """Archive (hide from listings) or restore a run or an experiment."""
+
+    @abc.abstractmethod
+    def purge(self, kind: str, ident: str) -> int:
+        """Delete a run or an experiment with everything logged to it; returns runs removed."""
+
+    @abc.abstractmethod
+    def referenced_blobs(self) -> set[str]: ...
+    @abc.abstractmethod
+    def stats(self) -> dict[str, Any]: ...
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,118 @@
+"""Database engines: URI → SQLAlchemy engine, SQLite pragmas, and one transaction helper
+that commits or rolls back and turns driver errors into ``StoreError``."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import Connection, Engine
+
+from ..config import redact_uri
+from ..errors import StoreError
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def make_engine(uri: str) -> Engine:
+    """An engine for ``sqlite:///…`` or ``postgresql://…`` (driven by psycopg 3)."""
+    scheme = uri.split("://", 1)[0].lower()
+    if scheme == "sqlite":
+        return _sqlite_engine(uri)
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as err:
+            raise StoreError(
+                "a PostgreSQL store needs the psycopg driver: pip install 'jupyter-mlm[postgres]'"
+            ) from err
+        rest = uri.split("://", 1)[1]
+        return create_engine(
+            f"postgresql+psycopg://{rest}", pool_pre_ping=True, pool_size=4, max_overflow=4
+        )
+    if scheme == "postgresql+psycopg2":
+        return create_engine(uri, pool_pre_ping=True)
+    raise StoreError(f"unsupported database URI {redact_uri(uri)!r}")
+
+
+def _sqlite_engine(uri: str) -> Engine:
+    path = Path(uri[len("sqlite:///") :])
+    engine = create_engine(
+        f"sqlite:///{path}",
+        isolation_level="AUTOCOMMIT",  # we issue BEGIN IMMEDIATE ourselves (see write())
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextlib.contextmanager
+def write(engine: Engine, what: str) -> Iterator[Connection]:
+    """A write transaction. On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``) so
+    concurrent writers wait on ``busy_timeout`` instead of failing on a lock upgrade."""
+    with translate_errors(engine, what), engine.connect() as conn:
+        if is_sqlite(engine):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK")
+                raise
+            conn.exec_driver_sql("COMMIT")
+        else:
+            with conn.begin():
+                yield conn
+
+
+@contextlib.contextmanager
+def read(engine: Engine, what: str) -> Iterator[Connection]:
+    """A read-only connection (SQLite: autocommit; PostgreSQL: one transaction)."""
+    with translate_errors(engine, what), engine.connect() as conn:
+        if is_sqlite(engine):
+            yield conn
+        else:
+            with conn.begin():
+                yield conn
+
+
+@contextlib.contextmanager
+def translate_errors(engine: Engine, what: str) -> Iterator[None]:
+    """Re-raise database errors as ``StoreError`` naming the store and the operation."""
+    try:
+        yield
+    except exc.IntegrityError:
+        raise
+    except exc.DBAPIError as err:
+        raise StoreError(f"could not {what} in store {describe(engine)}: {_reason(err)}") from err
+    except exc.SQLAlchemyError as err:
+        raise StoreError(f"could not {what} in store {describe(engine)}: {err}") from err
+
+
+def describe(engine: Engine) -> str:
+    return redact_uri(engine.url.render_as_string(hide_password=True))
+
+
+def _reason(err: exc.DBAPIError) -> str:
+    orig = err.orig
+    text = str(orig).strip().splitlines()[0] if orig is not None else str(err)
+    if "readonly" in text or "read-only" in text:
+        return f"{text} (the store file or its folder is not writable)"
+    if "file is not a database" in text or "malformed" in text:
+        return f"{text} (the database file is corrupt or not a jupyter-mlm store)"
+    return text

@@ -1,0 +1,83 @@
+"""Texts, images and artifacts of runs: content in the blob store, a row in the database."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from ..entities import Artifact, LoggedBlob
+from ..validation import check_key
+from . import engine as db
+from .schema import artifacts, images, texts
+
+
+class FilesMixin:
+    """Part of ``SqlStore``; relies on its ``engine``, ``blobs`` and ``_require_run``."""
+
+    def add_text(self, run_id: str, name: str, text: str, step: int | None) -> LoggedBlob:
+        check_key(name, "text name")
+        if not isinstance(text, str):
+            raise TypeError(f"text {name!r} must be a str, got {type(text).__name__}")
+        data = text.encode("utf-8")
+        blob_id = self.blobs.put_bytes(data)  # type: ignore[attr-defined]
+        row = dict(run_id=run_id, name=name, step=step, blob_id=blob_id, size=len(data),
+                   created_at=time.time())
+        self._insert(texts, row, run_id)
+        return LoggedBlob(**row)
+
+    def add_image(self, run_id: str, name: str, png: bytes, size: tuple[int, int],
+                  step: int | None) -> LoggedBlob:
+        check_key(name, "image name")
+        blob_id = self.blobs.put_bytes(png)  # type: ignore[attr-defined]
+        row = dict(run_id=run_id, name=name, step=step, blob_id=blob_id, width=size[0],
+                   height=size[1], created_at=time.time())
+        self._insert(images, row, run_id)
+        return LoggedBlob(**row)
+
+    def add_artifact(self, run_id: str, path: str, name: str) -> Artifact:
+        _check_artifact_name(name)
+        src = Path(path)
+        if not src.is_file():
+            raise FileNotFoundError(f"artifact {str(src)!r} is not a file")
+        blob_id, size = self.blobs.put_file(src)  # type: ignore[attr-defined]
+        row = dict(run_id=run_id, name=name, blob_id=blob_id, size=size, created_at=time.time())
+        with db.write(self.engine, f"log artifact {name!r}") as conn:  # type: ignore[attr-defined]
+            self._require_run(conn, run_id)  # type: ignore[attr-defined]
+            conn.execute(delete(artifacts).where(artifacts.c.run_id == run_id, artifacts.c.name == name))
+            conn.execute(artifacts.insert().values(**row))
+        return Artifact(**row)
+
+    def list_texts(self, run_id: str) -> list[LoggedBlob]:
+        return [LoggedBlob(**r) for r in self._rows(texts, run_id)]
+
+    def list_images(self, run_id: str) -> list[LoggedBlob]:
+        return [LoggedBlob(**r) for r in self._rows(images, run_id)]
+
+    def list_artifacts(self, run_id: str) -> list[Artifact]:
+        return [Artifact(**r) for r in self._rows(artifacts, run_id)]
+
+    def _insert(self, table, row: dict, run_id: str) -> None:
+        with db.write(self.engine, f"log {table.name[:-1]} {row['name']!r}") as conn:  # type: ignore[attr-defined]
+            self._require_run(conn, run_id)  # type: ignore[attr-defined]
+            conn.execute(table.insert().values(**row))
+
+    def _rows(self, table, run_id: str) -> list[dict]:
+        order = table.c.id if "id" in table.c else table.c.name
+        with db.read(self.engine, f"list {table.name}") as conn:  # type: ignore[attr-defined]
+            self._require_run(conn, run_id)  # type: ignore[attr-defined]
+            rows = conn.execute(select(table).where(table.c.run_id == run_id).order_by(order))
+            return [{k: v for k, v in r._asdict().items() if k != "id"} for r in rows]
+
+
+def _check_artifact_name(name: str) -> str:
+    """Artifact names are relative POSIX paths inside the run: no '..', no absolute paths."""
+    if not isinstance(name, str) or not name or len(name) > 1024:
+        raise ValueError(f"artifact name must be a non-empty str of ≤1024 characters: {name!r}")
+    parts = name.split("/")
+    if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"artifact name must be a relative path without '..' or empty parts: {name!r}")
+    if not name.isprintable():
+        raise ValueError(f"artifact name must not contain control characters: {name!r}")
+    return name

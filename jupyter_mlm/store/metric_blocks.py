@@ -1,0 +1,177 @@
+"""Packed metric series: the store keeps each (run, key) series as rows of up to
+``BLOCK_POINTS`` points, three little-endian arrays per row (int64 step, float64 value,
+float64 unix time). Reading a million points is a hundred rows, not a million."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Connection
+
+from .schema import metric_blocks, metric_summaries
+
+BLOCK_POINTS = 8192
+_I8 = struct.Struct("<q")
+
+
+@dataclass(frozen=True)
+class SeriesChunk:
+    """New points of one series, packed, with the summary of just these points."""
+
+    run_id: str
+    key: str
+    steps: bytes
+    values: bytes
+    times: bytes
+    n: int
+    last_value: float
+    last_step: int
+    last_time: float
+    min: float | None  # NaN ignored; None when every value is NaN
+    max: float | None
+    sum: float
+
+    def step_at(self, i: int) -> int:
+        return _I8.unpack_from(self.steps, i * 8)[0]
+
+
+def write_chunks(conn: Connection, chunks: list[SeriesChunk], experiment_of: dict[str, str]) -> None:
+    """Append ``chunks`` to their series and update the per-run summaries, inside ``conn``'s
+    transaction. The last block of a series is topped up before a new one is started, so a
+    series logged a point a second still ends up in full blocks."""
+    for chunk in chunks:
+        _append(conn, chunk)
+    _merge_summaries(conn, chunks, experiment_of)
+
+
+def _append(conn: Connection, chunk: SeriesChunk) -> None:
+    b = metric_blocks.c
+    where = and_(b.run_id == chunk.run_id, b.key == chunk.key)
+    tail = conn.execute(
+        select(b.seq, b.n, b.steps, b["values"], b.times)
+        .where(where)
+        .order_by(b.seq.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+    done = 0
+    seq = -1
+    if tail is not None:
+        seq = tail.seq
+        room = BLOCK_POINTS - tail.n
+        if room > 0:
+            take = min(room, chunk.n)
+            steps = bytes(tail.steps) + chunk.steps[: take * 8]
+            conn.execute(
+                metric_blocks.update()
+                .where(and_(where, b.seq == tail.seq))
+                .values(
+                    n=tail.n + take,
+                    last_step=_I8.unpack_from(steps, len(steps) - 8)[0],
+                    steps=steps,
+                    values=bytes(tail.values) + chunk.values[: take * 8],
+                    times=bytes(tail.times) + chunk.times[: take * 8],
+                )
+            )
+            done = take
+    rows = []
+    while done < chunk.n:
+        take = min(BLOCK_POINTS, chunk.n - done)
+        lo, hi = done * 8, (done + take) * 8
+        seq += 1
+        rows.append(
+            {
+                "run_id": chunk.run_id,
+                "key": chunk.key,
+                "seq": seq,
+                "n": take,
+                "first_step": chunk.step_at(done),
+                "last_step": chunk.step_at(done + take - 1),
+                "steps": chunk.steps[lo:hi],
+                "values": chunk.values[lo:hi],
+                "times": chunk.times[lo:hi],
+            }
+        )
+        done += take
+    if rows:
+        conn.execute(metric_blocks.insert(), rows)
+
+
+def _merge_summaries(
+    conn: Connection, chunks: list[SeriesChunk], experiment_of: dict[str, str]
+) -> None:
+    s = metric_summaries.c
+    merged: dict[tuple[str, str], dict] = {}
+    for chunk in chunks:
+        key = (chunk.run_id, chunk.key)
+        new = {
+            "run_id": chunk.run_id,
+            "key": chunk.key,
+            "experiment_id": experiment_of[chunk.run_id],
+            "last": chunk.last_value,
+            "last_step": chunk.last_step,
+            "last_time": chunk.last_time,
+            "min": chunk.min,
+            "max": chunk.max,
+            "count": chunk.n,
+            "sum": chunk.sum,
+        }
+        merged[key] = _combine(merged[key], new) if key in merged else new
+    run_ids = sorted({r for r, _ in merged})
+    existing = {
+        (row.run_id, row.key): row._asdict()
+        for row in conn.execute(
+            select(metric_summaries)
+            .where(s.run_id.in_(run_ids), s.key.in_(sorted({k for _, k in merged})))
+            .with_for_update()
+        )
+    }
+    updates, inserts = [], []
+    for key, new in merged.items():
+        if key in existing:
+            updates.append(_combine(_nan_from_null(existing[key]), new))
+        else:
+            inserts.append(new)
+    if updates:
+        cols = ("last", "last_step", "last_time", "min", "max", "count", "sum")
+        stmt = (
+            metric_summaries.update()
+            .where(and_(s.run_id == bindparam("b_run"), s.key == bindparam("b_key")))
+            .values({c: bindparam(f"v_{c}") for c in cols})
+        )
+        conn.execute(
+            stmt,
+            [
+                {"b_run": u["run_id"], "b_key": u["key"], **{f"v_{c}": u[c] for c in cols}}
+                for u in updates
+            ],
+        )
+    if inserts:
+        conn.execute(metric_summaries.insert(), inserts)
+
+
+def _combine(old: dict, new: dict) -> dict:
+    out = dict(new)
+    out["count"] = old["count"] + new["count"]
+    out["sum"] = old["sum"] + new["sum"]
+    out["min"] = _pick(min, old["min"], new["min"])
+    out["max"] = _pick(max, old["max"], new["max"])
+    return out
+
+
+def _pick(fn, a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return fn(a, b)
+
+
+def _nan_from_null(row: dict) -> dict:
+    """SQLite stores NaN as NULL; a summary over points has a number (maybe NaN) in last/sum."""
+    for col in ("last", "sum"):
+        if row[col] is None:
+            row[col] = float("nan")
+    return row

@@ -1,0 +1,204 @@
+"""The store's tables (SQLAlchemy Core). Alembic revisions under ``migrations/`` build the same."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+#: The Alembic revision this code writes; a store stamped with another known revision is
+#: migrated, an unknown (newer) one is refused.
+SCHEMA_VERSION = "0002"
+KNOWN_VERSIONS = ("0001", "0002")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(32)
+KEY = String(250)
+BLOB_ID = String(64)
+
+
+def _run_fk() -> ForeignKey:
+    return ForeignKey("runs.run_id", ondelete="CASCADE")
+
+
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("experiment_id", ID, primary_key=True),
+    Column("name", KEY, nullable=False, unique=True),
+    Column("description", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("lifecycle", String(16), nullable=False, server_default="active"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", ID, primary_key=True),
+    Column(
+        "experiment_id",
+        ID,
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", KEY, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("parent_run_id", ID, ForeignKey("runs.run_id", ondelete="SET NULL"), nullable=True),
+    Column("start_time", Float, nullable=False),
+    Column("end_time", Float, nullable=True),
+    Column("heartbeat_at", Float, nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("pid_started", String(32), nullable=False),
+    Column("user", String(255), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("lifecycle", String(16), nullable=False, server_default="active"),
+    Index(None, "experiment_id", "start_time"),
+    Index(None, "parent_run_id"),
+)
+
+params = Table(
+    "params",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("key", KEY, primary_key=True),
+    Column("value", Text, nullable=False),  # canonical JSON
+    Column("value_num", Float, nullable=True),  # the number, for range filters
+    Index(None, "key", "value_num"),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("key", KEY, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# A metric series is stored in blocks of up to BLOCK_POINTS points: three packed little-endian
+# arrays (int64 steps, float64 values, float64 unix times) per row.
+metric_blocks = Table(
+    "metric_blocks",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("key", KEY, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+    Column("first_step", BigInteger, nullable=False),
+    Column("last_step", BigInteger, nullable=False),
+    Column("steps", LargeBinary, nullable=False),
+    Column("values", LargeBinary, nullable=False),
+    Column("times", LargeBinary, nullable=False),
+)
+
+# One row per (run, metric): what leaderboards and run listings read.
+metric_summaries = Table(
+    "metric_summaries",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("key", KEY, primary_key=True),
+    Column("experiment_id", ID, nullable=False),
+    Column("last", Float, nullable=True),
+    Column("last_step", BigInteger, nullable=False),
+    Column("last_time", Float, nullable=False),
+    Column("min", Float, nullable=True),
+    Column("max", Float, nullable=True),
+    Column("count", BigInteger, nullable=False),
+    Column("sum", Float, nullable=True),
+    Index(None, "experiment_id", "key", "last"),
+    Index(None, "experiment_id", "key", "min"),
+    Index(None, "experiment_id", "key", "max"),
+)
+
+texts = Table(
+    "texts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", ID, _run_fk(), nullable=False),
+    Column("name", KEY, nullable=False),
+    Column("step", BigInteger, nullable=True),
+    Column("blob_id", BLOB_ID, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "run_id", "name"),
+)
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", ID, _run_fk(), nullable=False),
+    Column("name", KEY, nullable=False),
+    Column("step", BigInteger, nullable=True),
+    Column("blob_id", BLOB_ID, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "run_id", "name"),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("name", String(1024), primary_key=True),
+    Column("blob_id", BLOB_ID, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+# Journal files (points spilled while the store was unreachable) already written to the store:
+# replay is idempotent because the id is inserted in the same transaction as the points.
+journal_replays = Table(
+    "journal_replays",
+    metadata,
+    Column("journal_id", String(128), primary_key=True),
+    Column("replayed_at", Float, nullable=False),
+)
+
+# Revision 0002: comments by users on runs, experiments and (later) checkpoints and models.
+comments = Table(
+    "comments",
+    metadata,
+    Column("comment_id", ID, primary_key=True),
+    Column("target_kind", String(16), nullable=False),
+    Column("target_id", String(64), nullable=False),
+    Column("author", String(255), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "target_kind", "target_id", "created_at"),
+)
+
+alembic_version = Table(
+    "alembic_version",
+    metadata,
+    Column("version_num", String(32), primary_key=True),
+)
+
+# Tables that hold blob ids: the garbage collector keeps every blob they name.
+BLOB_REFERENCES = ((texts, "blob_id"), (images, "blob_id"), (artifacts, "blob_id"))
+
+__all__ = [
+    "BLOB_REFERENCES",
+    "KNOWN_VERSIONS",
+    "SCHEMA_VERSION",
+    "metadata",
+]

@@ -1,0 +1,179 @@
+"""Run listings and leaderboards as SQL over runs, params and metric summaries."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..entities import LeaderboardRow
+from .base import Where
+from .filters import parse_order, where_sql
+from .schema import metric_summaries, params, runs
+
+AGGS = ("last", "min", "max", "mean")
+GOALS = ("max", "min")
+
+
+def search_run_ids(
+    conn: Connection,
+    experiment_ids: list[str] | None,
+    where: Where,
+    order_by: str | list[str] | None,
+    limit: int | None,
+    include_archived: bool,
+) -> list[str]:
+    r = runs.c
+    stmt: Select = select(r.run_id)
+    if experiment_ids is not None:
+        stmt = stmt.where(r.experiment_id.in_(experiment_ids))
+    if not include_archived:
+        stmt = stmt.where(r.lifecycle == "active")
+    cond = where_sql(where)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    for field, desc in parse_order(order_by):
+        if field.kind == "attr":
+            col: Any = r[field.name]
+        elif field.kind == "metrics":
+            s = metric_summaries.alias()
+            stmt = stmt.outerjoin(s, and_(s.c.run_id == r.run_id, s.c.key == field.name))
+            col = s.c.last
+        elif field.kind == "params":
+            p = params.alias()
+            stmt = stmt.outerjoin(p, and_(p.c.run_id == r.run_id, p.c.key == field.name))
+            stmt = stmt.order_by(p.c.value_num.is_(None))
+            col = p.c.value_num
+        else:
+            raise ValueError(f"cannot order by tags ({field.name!r}); order by params or metrics")
+        stmt = stmt.order_by(col.is_(None), col.desc() if desc else col.asc())
+    stmt = stmt.order_by(r.start_time.desc(), r.run_id)
+    if limit is not None:
+        stmt = stmt.limit(_check_limit(limit))
+    return list(conn.execute(stmt).scalars())
+
+
+def leaderboard(
+    conn: Connection,
+    experiment_id: str,
+    metric: str,
+    *,
+    goal: str,
+    agg: str,
+    where: Where,
+    group_by: list[str] | None,
+    limit: int | None,
+) -> list[LeaderboardRow]:
+    if goal not in GOALS:
+        raise ValueError(f"goal must be 'max' or 'min', got {goal!r}")
+    if agg not in AGGS:
+        raise ValueError(f"agg must be one of {', '.join(AGGS)}, got {agg!r}")
+    r, s = runs.c, metric_summaries.c
+    value = {"last": s.last, "min": s.min, "max": s.max, "mean": s.sum / s.count}[agg]
+    base = [
+        s.experiment_id == experiment_id,
+        s.key == metric,
+        r.lifecycle == "active",
+        value.is_not(None),
+    ]
+    if conn.dialect.name == "postgresql":  # SQLite stores NaN as NULL; PostgreSQL keeps NaN
+        base.append(value != literal(float("nan")))
+    cond = where_sql(where)
+    if cond is not None:
+        base.append(cond)
+    joined = runs.join(metric_summaries, s.run_id == r.run_id)
+    if group_by:
+        return _grouped(conn, joined, base, value, goal, group_by, limit)
+    order = value.desc() if goal == "max" else value.asc()
+    stmt = (
+        select(r.run_id, r.name, r.status, value.label("value"))
+        .select_from(joined)
+        .where(*base)
+        .order_by(order, r.start_time)
+    )
+    if limit is not None:
+        stmt = stmt.limit(_check_limit(limit))
+    rows = conn.execute(stmt).all()
+    run_params = params_of(conn, [row.run_id for row in rows])
+    return [
+        LeaderboardRow(
+            rank=i + 1,
+            value=row.value,
+            run_ids=(row.run_id,),
+            names=(row.name,),
+            params=run_params.get(row.run_id, {}),
+            status=row.status,
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def _grouped(conn, joined, base, value, goal, group_by, limit) -> list[LeaderboardRow]:
+    r = runs.c
+    cols = []
+    for key in group_by:
+        p = params.alias()
+        joined = joined.outerjoin(p, and_(p.c.run_id == r.run_id, p.c.key == key))
+        cols.append(p.c.value)
+    mean = func.avg(value)
+    stmt = (
+        select(*cols, mean.label("mean"), func.avg(value * value).label("sq"),
+               func.count().label("n"), _concat(conn, r.run_id).label("ids"),
+               _concat(conn, r.name).label("names"))
+        .select_from(joined)
+        .where(*base)
+        .group_by(*cols)
+        .order_by(mean.desc() if goal == "max" else mean.asc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(_check_limit(limit))
+    out = []
+    for i, row in enumerate(conn.execute(stmt).all()):
+        n = row.n
+        var = max(row.sq - row.mean * row.mean, 0.0) * n / (n - 1) if n > 1 else 0.0
+        out.append(
+            LeaderboardRow(
+                rank=i + 1,
+                value=row.mean,
+                run_ids=tuple(row.ids.split("\x1f")),
+                names=tuple(row.names.split("\x1f")),
+                params={k: _json(v) for k, v in zip(group_by, row[: len(group_by)])},
+                count=n,
+                std=math.sqrt(var),
+            )
+        )
+    return out
+
+
+def params_of(conn: Connection, run_ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(run_ids):
+        for row in conn.execute(
+            select(params.c.run_id, params.c.key, params.c.value).where(params.c.run_id.in_(chunk))
+        ):
+            out.setdefault(row.run_id, {})[row.key] = _json(row.value)
+    return out
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _chunks(ids: list[str], size: int = 900) -> list[list[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _concat(conn: Connection, col: ColumnElement) -> Any:
+    if conn.dialect.name == "postgresql":
+        return func.string_agg(col, literal("\x1f"))
+    return func.group_concat(col, "\x1f")
+
+
+def _check_limit(limit: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"limit must be a non-negative int, got {limit!r}")
+    return limit

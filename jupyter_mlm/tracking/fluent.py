@@ -1,0 +1,200 @@
+"""The module-level API: ``mlm.start_run``, ``mlm.log``, ``mlm.runs``... over the store that
+``resolve_store()`` picks for this process."""
+
+from __future__ import annotations
+
+import atexit
+import sys
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from ..config import StoreLocation, resolve_store
+from ..entities import LeaderboardRow, RunInfo
+from ..errors import MlmError
+from ..store.base import Store, Where
+from .run import Run
+from .writer import Writer
+
+_lock = threading.RLock()
+_stores: dict[StoreLocation, tuple[Store, Writer]] = {}
+_active: list[Run] = []
+_open: dict[str, Run] = {}
+_exit_error: list[BaseException] = []
+
+
+def store(path: str | None = None) -> Store:
+    """The store for ``path`` (default: the current directory), opened once per process."""
+    return _connection(resolve_store(path))[0]
+
+
+def _connection(location: StoreLocation) -> tuple[Store, Writer]:
+    with _lock:
+        found = _stores.get(location)
+        if found is None:
+            from ..store import open_store
+            from .journal import Journal, journal_dir
+
+            st = open_store(location)
+            journal = Journal(journal_dir(location))
+            writer = Writer(st, journal)
+            if journal.pending():
+                threading.Thread(target=_replay_quietly, args=(writer,), daemon=True).start()
+            found = _stores[location] = (st, writer)
+        return found
+
+
+def _replay_quietly(writer: Writer) -> None:
+    with writer._io:
+        try:
+            writer.journal.replay(writer.store)
+        except Exception as err:  # noqa: BLE001 - reported, and kept for the next try
+            writer._report(err, [])
+
+
+def reset_store_cache() -> None:
+    """Forget opened stores (after ``set_store``); open runs keep writing to theirs."""
+    with _lock:
+        _stores.clear()
+
+
+def start_run(
+    experiment: str,
+    *,
+    name: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    tags: Mapping[str, Any] | None = None,
+    parent: Run | RunInfo | str | None = None,
+) -> Run:
+    """Start a run in ``experiment`` (created on first use) and make it the active run."""
+    st, writer = _connection(resolve_store())
+    exp = st.get_or_create_experiment(experiment)
+    parent_id = parent.run_id if isinstance(parent, (Run, RunInfo)) else parent
+    info = st.create_run(exp.experiment_id, name=name, params=params or {}, tags=tags or {},
+                         parent_run_id=parent_id)
+    return _adopt(Run(info, st, writer, {}))
+
+
+def resume_run(run_id: str) -> Run:
+    """Continue logging to an existing run (steps continue after the last logged ones)."""
+    with _lock:
+        if run_id in _open:
+            return _open[run_id]
+    st, writer = _connection(resolve_store())
+    info = st.reopen_run(run_id)
+    return _adopt(Run(info, st, writer, st.last_steps(run_id)))
+
+
+def _adopt(run: Run) -> Run:
+    with _lock:
+        _active.append(run)
+        _open[run.run_id] = run
+    return run
+
+
+def _forget(run: Run) -> None:
+    with _lock:
+        if run in _active:
+            _active.remove(run)
+        _open.pop(run.run_id, None)
+
+
+def active_run() -> Run | None:
+    with _lock:
+        return _active[-1] if _active else None
+
+
+def log(metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kw: Any) -> None:
+    """``log()`` on the active run."""
+    run = active_run()
+    if run is None:
+        raise MlmError("no active run: call mlm.start_run(...) first")
+    run.log(metrics, step=step, **kw)
+
+
+def get_run(run_id: str) -> RunInfo:
+    return store().get_run(run_id)
+
+
+class RunList(list):
+    """A list of ``RunInfo`` with ``to_pandas()``."""
+
+    def to_pandas(self):  # -> pandas.DataFrame
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from err
+        return pd.DataFrame([r.as_row() for r in self])
+
+
+def runs(
+    experiment: str | list[str] | None = None,
+    *,
+    where: Where = None,
+    order_by: str | list[str] | None = None,
+    limit: int | None = None,
+    include_archived: bool = False,
+) -> RunList:
+    """Runs of one or more experiments (default: all), filtered and ordered, newest first."""
+    st = store()
+    ids = None
+    if experiment is not None:
+        names = [experiment] if isinstance(experiment, str) else list(experiment)
+        ids = [st.get_experiment(n).experiment_id for n in names]
+    return RunList(st.search_runs(ids, where=where, order_by=order_by, limit=limit,
+                                  include_archived=include_archived))
+
+
+def leaderboard_rows(
+    experiment: str,
+    metric: str,
+    goal: str = "max",
+    *,
+    where: Where = None,
+    group_by: str | list[str] | None = None,
+    agg: str = "last",
+    limit: int | None = 10,
+) -> list[LeaderboardRow]:
+    """Runs ranked by ``metric`` (each run's value picked by ``agg``); with ``group_by``, runs
+    sharing those params form one row valued at the mean over its runs. Runs whose value is
+    NaN are not ranked."""
+    st = store()
+    exp = st.get_experiment(experiment)
+    groups = [group_by] if isinstance(group_by, str) else group_by
+    return st.leaderboard(exp.experiment_id, metric, goal=goal, agg=agg, where=where,
+                          group_by=groups, limit=limit)
+
+
+def flush() -> None:
+    """Write every buffered point of this process now."""
+    with _lock:
+        writers = [w for _, w in _stores.values()] + [r._writer for r in _open.values()]
+    for w in dict.fromkeys(writers):
+        w.flush()
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    _exit_error.append(exc)
+    _previous_hook(exc_type, exc, tb)
+
+
+def _at_exit() -> None:
+    """Flush, then end runs still open: ``failed`` after an uncaught exception, else
+    ``finished``. A process killed outright skips this; its runs read ``crashed``."""
+    with _lock:
+        open_runs = list(_open.values())
+    status = "failed" if _exit_error else "finished"
+    for run in open_runs:
+        try:
+            run.finish(status, error=repr(_exit_error[0]) if _exit_error else None)
+        except Exception as err:  # noqa: BLE001 - nothing else can report it now
+            print(f"jupyter-mlm: could not end run {run.run_id} at exit: {err}", file=sys.stderr)
+    with _lock:
+        writers = [w for _, w in _stores.values()]
+    for w in writers:
+        w.close()
+
+
+_previous_hook = sys.excepthook
+sys.excepthook = _excepthook
+atexit.register(_at_exit)

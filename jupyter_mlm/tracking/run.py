@@ -1,0 +1,230 @@
+"""``Run``: what a training loop talks to. ``log()`` only appends to typed arrays; the
+writer thread does the I/O."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..entities import Artifact, LoggedBlob, RunInfo
+from ..errors import MlmError, WriterError
+from ..validation import check_key, check_status, metric_value
+from .series import PointBuffer
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..store.base import Store
+    from .writer import Writer
+
+_time = time.time
+_MAX_STEP = (1 << 63) - 1
+#: the writer is woken early past this many buffered points of one run...
+SOFT_LIMIT = 200_000
+#: ...and past this many the logging call spills them to the journal itself (~5.6 MB/200k).
+HARD_LIMIT = 2_000_000
+
+
+class Run:
+    """A run being logged by this process. Use as a context manager: the run ends
+    ``finished`` on success and ``failed`` (with the exception recorded) on an exception."""
+
+    def __init__(self, info: RunInfo, store: Store, writer: Writer, last_steps: dict[str, int]) -> None:
+        self.run_id = info.run_id
+        self.name = info.name
+        self.experiment = info.experiment
+        self._info = info
+        self._store = store
+        self._writer = writer
+        self._lock = threading.Lock()
+        self._buffer = PointBuffer()
+        self._index: dict[str, int] = {}
+        self._next: list[int] = []
+        self._finished = False
+        self._writer_error: WriterError | None = None
+        self._pid = os.getpid()
+        for key, step in last_steps.items():
+            self._new_key(key, step + 1)
+        writer.register(self)
+
+    def __repr__(self) -> str:
+        return f"<Run {self.name} ({self.run_id}) of {self.experiment!r}>"
+
+    # metrics ------------------------------------------------------------------------------
+    def log(self, metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kw: Any) -> None:
+        """Record metric values; ``step`` defaults to one more than the key's last step."""
+        if self._writer_error is not None:
+            self._raise_writer_error()
+        if self._finished:
+            raise MlmError(f"run {self.name} ({self.run_id}) has ended; start or resume a run to log")
+        if metrics is not None:
+            if not isinstance(metrics, Mapping):
+                raise TypeError(f"log() takes a dict of metrics, got {type(metrics).__name__}")
+            items = {**metrics, **kw} if kw else metrics
+        else:
+            items = kw
+        if step is not None and (type(step) is not int or not 0 <= step <= _MAX_STEP):
+            step = _check_step(step)
+        t = _time()
+        index, nxt, buf = self._index, self._next, self._buffer
+        key = None
+        with self._lock:
+            try:
+                for key, value in items.items():
+                    kid = index.get(key)
+                    if kid is None:
+                        kid = self._new_key(key, 0)
+                    if type(value) is not float:
+                        value = metric_value(key, value)
+                    if step is None:
+                        s = nxt[kid]
+                        nxt[kid] = s + 1
+                    else:
+                        s = step
+                    buf.steps[kid].append(s)
+                    buf.values[kid].append(value)
+                    buf.times[kid].append(t)
+            except BaseException:
+                self._undo(items, key, step is None)
+                raise
+            if step is not None:
+                for key in items:
+                    nxt[index[key]] = step + 1
+            buf.pending += len(items)
+            pending = buf.pending
+        if pending >= SOFT_LIMIT:
+            if pending >= HARD_LIMIT:
+                self._writer.spill(self)
+            else:
+                self._writer.wake()
+
+    def _undo(self, items: Mapping[str, Any], failed: str | None, auto: bool) -> None:
+        """Take back the points a failing ``log`` call appended before the key that failed."""
+        buf = self._buffer
+        for key in items:
+            if key == failed:
+                break
+            kid = self._index[key]
+            step = buf.steps[kid].pop()
+            buf.values[kid].pop()
+            buf.times[kid].pop()
+            if auto:
+                self._next[kid] = step
+
+    def _new_key(self, key: str, next_step: int) -> int:
+        check_key(key, "metric")
+        kid = self._buffer.add_key(key)
+        self._index[key] = kid
+        self._next.append(next_step)
+        return kid
+
+    def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(steps, values, unix times) of ``key``, including points not yet flushed."""
+        self.flush()
+        return self._store.history(self.run_id, key)
+
+    def flush(self) -> None:
+        """Write buffered points now (the writer does this every second anyway)."""
+        self._writer.flush([self])
+        if self._writer_error is not None:
+            self._raise_writer_error()
+
+    # params, tags, files ------------------------------------------------------------------
+    def log_params(self, params: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
+        self._check_usable()
+        self._store.log_params(self.run_id, {**(params or {}), **kw})
+
+    def log_param(self, key: str, value: Any) -> None:
+        self.log_params({key: value})
+
+    def set_tags(self, tags: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
+        self._check_usable()
+        self._store.set_tags(self.run_id, {**(tags or {}), **kw})
+
+    def log_text(self, name: str, text: str, *, step: int | None = None) -> LoggedBlob:
+        self._check_usable()
+        return self._store.add_text(self.run_id, name, text, None if step is None else _check_step(step))
+
+    def log_image(self, name: str, image: Any, *, step: int | None = None) -> LoggedBlob:
+        from .images import to_png
+
+        self._check_usable()
+        png, size = to_png(image)
+        return self._store.add_image(self.run_id, name, png, size, None if step is None else _check_step(step))
+
+    def log_artifact(self, path: str | os.PathLike[str], name: str | None = None) -> Artifact:
+        self._check_usable()
+        path = os.fspath(path)
+        return self._store.add_artifact(self.run_id, path, name or os.path.basename(path))
+
+    # state --------------------------------------------------------------------------------
+    @property
+    def info(self) -> RunInfo:
+        """The run as stored now (status, params, tags, metric summaries)."""
+        return self._store.get_run(self.run_id)
+
+    @property
+    def status(self) -> str:
+        return "running" if not self._finished else self.info.status
+
+    def finish(self, status: str = "finished", *, error: str | None = None) -> None:
+        """Flush everything and end the run (``finished``, ``failed``, ``killed``...)."""
+        check_status(status)
+        if status == "running":
+            raise ValueError("finish() needs an end status, not 'running'")
+        if self._finished:
+            return
+        self._finished = True
+        try:
+            self._writer.flush([self])
+        finally:
+            self._writer.unregister(self)
+            self._store.end_run(self.run_id, status, error)
+            from . import fluent
+
+            fluent._forget(self)
+        if self._writer_error is not None:
+            self._raise_writer_error()
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if exc is None:
+            self.finish("finished")
+        elif isinstance(exc, KeyboardInterrupt):
+            self.finish("killed", error="KeyboardInterrupt")
+        else:
+            self.finish("failed", error="".join(traceback.format_exception(exc_type, exc, tb))[-20000:])
+
+    def _check_usable(self) -> None:
+        if self._writer_error is not None:
+            self._raise_writer_error()
+        if self._finished:
+            raise MlmError(f"run {self.name} ({self.run_id}) has ended")
+
+    def _set_writer_error(self, error: WriterError) -> None:
+        self._writer_error = error
+
+    def _raise_writer_error(self) -> None:
+        error, self._writer_error = self._writer_error, None
+        assert error is not None
+        raise error
+
+
+def _check_step(step: Any) -> int:
+    import operator
+
+    if isinstance(step, bool):
+        raise TypeError("step must be an int, got bool")
+    try:
+        value = operator.index(step)
+    except TypeError:
+        raise TypeError(f"step must be an int, got {type(step).__name__}: {step!r}") from None
+    if not 0 <= value <= _MAX_STEP:
+        raise ValueError(f"step must be between 0 and 2**63-1, got {value}")
+    return value
