@@ -70,7 +70,10 @@ def resolve_store(path: str | os.PathLike[str] | None = None) -> StoreLocation:
             toml_store, env_artifacts or toml_artifacts, base=project, source=TOML_NAME
         )
     return _location(
-        str(project / STORE_DIRNAME), env_artifacts or toml_artifacts, base=project, source="default"
+        str(project / STORE_DIRNAME),
+        env_artifacts or toml_artifacts,
+        base=project,
+        source="default",
     )
 
 
@@ -105,7 +108,10 @@ def _location(store: str, artifacts: str | None, *, base: Path, source: str) -> 
             db_path = _sqlite_path(store)
             root = db_path.parent
             return StoreLocation(
-                f"sqlite:///{db_path}", _artifacts_uri(artifacts, root / "blobs", base), root, source
+                f"sqlite:///{db_path}",
+                _artifacts_uri(artifacts, root / "blobs", base),
+                root,
+                source,
             )
         if scheme in _REMOTE_SCHEMES:
             if not artifacts:
@@ -136,7 +142,9 @@ def _location(store: str, artifacts: str | None, *, base: Path, source: str) -> 
 def _sqlite_path(uri: str) -> Path:
     """SQLAlchemy's convention: ``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute."""
     if not uri.lower().startswith("sqlite:///") or uri.endswith("/"):
-        raise ConfigError(f"SQLite store URI needs a file path, e.g. sqlite:////abs/mlm.db: {uri!r}")
+        raise ConfigError(
+            f"SQLite store URI needs a file path, e.g. sqlite:////abs/mlm.db: {uri!r}"
+        )
     path = Path(uri[len("sqlite:///") :]).expanduser()
     return path if path.is_absolute() else Path.cwd() / path
 

@@ -40,9 +40,7 @@ def metric_value(key: str, value: object) -> float:
     if tp is int:
         return float(value)  # type: ignore[arg-type]
     if isinstance(value, (bool, str, bytes, list, tuple, dict, set)) or value is None:
-        raise TypeError(
-            f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}"
-        )
+        raise TypeError(f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}")
     if isinstance(value, complex):
         raise TypeError(f"metric {key!r} must be a real number, got complex: {value!r}")
     shape = getattr(value, "shape", None)
@@ -107,7 +105,9 @@ def check_mapping(obj: object, what: str) -> Mapping[str, Any]:
 
 def check_status(status: str) -> str:
     if status not in RUN_STATUSES:
-        raise ValueError(f"unknown run status {status!r}; expected one of {', '.join(RUN_STATUSES)}")
+        raise ValueError(
+            f"unknown run status {status!r}; expected one of {', '.join(RUN_STATUSES)}"
+        )
     return status
 
 

@@ -4,6 +4,7 @@ deduplicated. The local backend keeps ``ab/cdef…`` files under one folder."""
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 import re
 import tempfile
@@ -22,7 +23,9 @@ def hash_bytes(data: bytes | memoryview) -> str:
     """The project's content id of ``data``."""
     import blake3
 
-    return blake3.blake3(data, max_threads=blake3.blake3.AUTO if len(data) > 1 << 24 else 1).hexdigest()
+    return blake3.blake3(
+        data, max_threads=blake3.blake3.AUTO if len(data) > 1 << 24 else 1
+    ).hexdigest()
 
 
 def check_blob_id(blob_id: str) -> str:
@@ -119,7 +122,7 @@ class LocalBlobStore(BlobStore):
 
     def open(self, blob_id: str) -> BinaryIO:
         try:
-            return open(self.path(blob_id), "rb")  # noqa: SIM115 - returned to the caller
+            return open(self.path(blob_id), "rb")
         except FileNotFoundError:
             raise NotFoundError(f"blob {blob_id} is not in the blob store {self.uri}") from None
 
@@ -189,10 +192,8 @@ class LocalBlobStore(BlobStore):
 
 
 def _unlink_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def stale_temp_files(root: Path, older_than: float) -> Iterator[Path]:

@@ -22,17 +22,31 @@ class FilesMixin:
             raise TypeError(f"text {name!r} must be a str, got {type(text).__name__}")
         data = text.encode("utf-8")
         blob_id = self.blobs.put_bytes(data)  # type: ignore[attr-defined]
-        row = dict(run_id=run_id, name=name, step=step, blob_id=blob_id, size=len(data),
-                   created_at=time.time())
+        row = dict(
+            run_id=run_id,
+            name=name,
+            step=step,
+            blob_id=blob_id,
+            size=len(data),
+            created_at=time.time(),
+        )
         self._insert(texts, row, run_id)
         return LoggedBlob(**row)
 
-    def add_image(self, run_id: str, name: str, png: bytes, size: tuple[int, int],
-                  step: int | None) -> LoggedBlob:
+    def add_image(
+        self, run_id: str, name: str, png: bytes, size: tuple[int, int], step: int | None
+    ) -> LoggedBlob:
         check_key(name, "image name")
         blob_id = self.blobs.put_bytes(png)  # type: ignore[attr-defined]
-        row = dict(run_id=run_id, name=name, step=step, blob_id=blob_id, width=size[0],
-                   height=size[1], created_at=time.time())
+        row = dict(
+            run_id=run_id,
+            name=name,
+            step=step,
+            blob_id=blob_id,
+            width=size[0],
+            height=size[1],
+            created_at=time.time(),
+        )
         self._insert(images, row, run_id)
         return LoggedBlob(**row)
 
@@ -45,7 +59,9 @@ class FilesMixin:
         row = dict(run_id=run_id, name=name, blob_id=blob_id, size=size, created_at=time.time())
         with db.write(self.engine, f"log artifact {name!r}") as conn:  # type: ignore[attr-defined]
             self._require_run(conn, run_id)  # type: ignore[attr-defined]
-            conn.execute(delete(artifacts).where(artifacts.c.run_id == run_id, artifacts.c.name == name))
+            conn.execute(
+                delete(artifacts).where(artifacts.c.run_id == run_id, artifacts.c.name == name)
+            )
             conn.execute(artifacts.insert().values(**row))
         return Artifact(**row)
 
@@ -77,7 +93,9 @@ def _check_artifact_name(name: str) -> str:
         raise ValueError(f"artifact name must be a non-empty str of ≤1024 characters: {name!r}")
     parts = name.split("/")
     if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"artifact name must be a relative path without '..' or empty parts: {name!r}")
+        raise ValueError(
+            f"artifact name must be a relative path without '..' or empty parts: {name!r}"
+        )
     if not name.isprintable():
         raise ValueError(f"artifact name must not contain control characters: {name!r}")
     return name

@@ -19,8 +19,16 @@ from ..validation import param_json, param_number
 from .schema import metric_summaries, params, runs, tags
 
 ATTRIBUTES = ("status", "name", "run_id", "user", "host", "start_time", "end_time", "parent_run_id")
-_KINDS = {"params": "params", "param": "params", "tags": "tags", "tag": "tags",
-          "metrics": "metrics", "metric": "metrics", "attributes": "attr", "attr": "attr"}
+_KINDS = {
+    "params": "params",
+    "param": "params",
+    "tags": "tags",
+    "tag": "tags",
+    "metrics": "metrics",
+    "metric": "metrics",
+    "attributes": "attr",
+    "attr": "attr",
+}
 _OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "like")
 _TOKEN = re.compile(
     r"""\s*(?:(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?P<op>==|!=|<=|>=|=|<|>)"""
@@ -72,8 +80,10 @@ def parse_where(where: str | Mapping[str, Any] | None) -> list[Condition]:
     i = 0
     while i < len(tokens):
         if len(tokens) - i < 3:
-            raise ValueError(f"incomplete condition at {' '.join(t for _, t in tokens[i:])!r} in {where!r}")
-        (fk, ftext), (ok, otext), (vk, vtext) = tokens[i : i + 3]
+            raise ValueError(
+                f"incomplete condition at {' '.join(t for _, t in tokens[i:])!r} in {where!r}"
+            )
+        (fk, ftext), (_ok, otext), (vk, vtext) = tokens[i : i + 3]
         op = otext.lower()
         if fk != "word" or op not in _OPS:
             raise ValueError(f"expected FIELD OP VALUE in {where!r}, got {ftext} {otext} {vtext}")
@@ -81,7 +91,9 @@ def parse_where(where: str | Mapping[str, Any] | None) -> list[Condition]:
         i += 3
         if i < len(tokens):
             if tokens[i][1].lower() != "and":
-                raise ValueError(f"conditions are joined with 'and', got {tokens[i][1]!r} in {where!r}")
+                raise ValueError(
+                    f"conditions are joined with 'and', got {tokens[i][1]!r} in {where!r}"
+                )
             i += 1
             if i == len(tokens):
                 raise ValueError(f"filter ends with 'and': {where!r}")
@@ -167,7 +179,7 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
             break
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise ValueError(f"cannot parse filter near {text[pos:pos + 20]!r}")
+            raise ValueError(f"cannot parse filter near {text[pos : pos + 20]!r}")
         kind = m.lastgroup or "word"
         out.append((kind, m.group(kind)))
         pos = m.end()

@@ -37,7 +37,9 @@ class SeriesChunk:
         return _I8.unpack_from(self.steps, i * 8)[0]
 
 
-def write_chunks(conn: Connection, chunks: list[SeriesChunk], experiment_of: dict[str, str]) -> None:
+def write_chunks(
+    conn: Connection, chunks: list[SeriesChunk], experiment_of: dict[str, str]
+) -> None:
     """Append ``chunks`` to their series and update the per-run summaries, inside ``conn``'s
     transaction. The last block of a series is topped up before a new one is started, so a
     series logged a point a second still ends up in full blocks."""

@@ -121,9 +121,14 @@ def _grouped(conn, joined, base, value, goal, group_by, limit) -> list[Leaderboa
         cols.append(p.c.value)
     mean = func.avg(value)
     stmt = (
-        select(*cols, mean.label("mean"), func.avg(value * value).label("sq"),
-               func.count().label("n"), _concat(conn, r.run_id).label("ids"),
-               _concat(conn, r.name).label("names"))
+        select(
+            *cols,
+            mean.label("mean"),
+            func.avg(value * value).label("sq"),
+            func.count().label("n"),
+            _concat(conn, r.run_id).label("ids"),
+            _concat(conn, r.name).label("names"),
+        )
         .select_from(joined)
         .where(*base)
         .group_by(*cols)
@@ -141,7 +146,7 @@ def _grouped(conn, joined, base, value, goal, group_by, limit) -> list[Leaderboa
                 value=row.mean,
                 run_ids=tuple(row.ids.split("\x1f")),
                 names=tuple(row.names.split("\x1f")),
-                params={k: _json(v) for k, v in zip(group_by, row[: len(group_by)])},
+                params={k: _json(v) for k, v in zip(group_by, row[: len(group_by)], strict=False)},
                 count=n,
                 std=math.sqrt(var),
             )

@@ -70,7 +70,9 @@ class SqlStore(FilesMixin, Store):
         try:
             with db.write(self.engine, f"create experiment {name!r}") as conn:
                 conn.execute(
-                    experiments.insert().values(experiment_id=exp_id, name=name, created_at=time.time())
+                    experiments.insert().values(
+                        experiment_id=exp_id, name=name, created_at=time.time()
+                    )
                 )
         except exc.IntegrityError:
             pass  # created by another process meanwhile
@@ -83,7 +85,9 @@ class SqlStore(FilesMixin, Store):
                 select(experiments).where((e.name == name_or_id) | (e.experiment_id == name_or_id))
             ).first()
         if row is None:
-            raise NotFoundError(f"no experiment named {name_or_id!r} in store {db.describe(self.engine)}")
+            raise NotFoundError(
+                f"no experiment named {name_or_id!r} in store {db.describe(self.engine)}"
+            )
         return Experiment(**row._asdict())
 
     def list_experiments(self, *, include_archived: bool = False) -> list[Experiment]:
@@ -109,15 +113,26 @@ class SqlStore(FilesMixin, Store):
         tag_rows = _tag_rows(run_id, tags)
         now = time.time()
         with db.write(self.engine, "create a run") as conn:
-            if parent_run_id is not None and conn.execute(
-                select(runs.c.run_id).where(runs.c.run_id == parent_run_id)
-            ).first() is None:
+            if (
+                parent_run_id is not None
+                and conn.execute(
+                    select(runs.c.run_id).where(runs.c.run_id == parent_run_id)
+                ).first()
+                is None
+            ):
                 raise NotFoundError(f"parent run {parent_run_id!r} does not exist")
             conn.execute(
                 runs.insert().values(
-                    run_id=run_id, experiment_id=experiment_id, name=name, status="running",
-                    parent_run_id=parent_run_id, start_time=now, heartbeat_at=now,
-                    host=liveness.hostname(), pid=os.getpid(), pid_started=liveness.own_token(),
+                    run_id=run_id,
+                    experiment_id=experiment_id,
+                    name=name,
+                    status="running",
+                    parent_run_id=parent_run_id,
+                    start_time=now,
+                    heartbeat_at=now,
+                    host=liveness.hostname(),
+                    pid=os.getpid(),
+                    pid_started=liveness.own_token(),
                     user=current_user(),
                 )
             )
@@ -137,7 +152,8 @@ class SqlStore(FilesMixin, Store):
         check_status(status)
         with db.write(self.engine, f"end run {run_id}") as conn:
             done = conn.execute(
-                update(runs).where(runs.c.run_id == run_id)
+                update(runs)
+                .where(runs.c.run_id == run_id)
                 .values(status=status, end_time=time.time(), heartbeat_at=time.time(), error=error)
             ).rowcount
         if not done:
@@ -146,9 +162,16 @@ class SqlStore(FilesMixin, Store):
     def reopen_run(self, run_id: str) -> RunInfo:
         with db.write(self.engine, f"resume run {run_id}") as conn:
             done = conn.execute(
-                update(runs).where(runs.c.run_id == run_id).values(
-                    status="running", end_time=None, error=None, heartbeat_at=time.time(),
-                    host=liveness.hostname(), pid=os.getpid(), pid_started=liveness.own_token(),
+                update(runs)
+                .where(runs.c.run_id == run_id)
+                .values(
+                    status="running",
+                    end_time=None,
+                    error=None,
+                    heartbeat_at=time.time(),
+                    host=liveness.hostname(),
+                    pid=os.getpid(),
+                    pid_started=liveness.own_token(),
                 )
             ).rowcount
         if not done:
@@ -159,7 +182,8 @@ class SqlStore(FilesMixin, Store):
         if run_ids:
             with db.write(self.engine, "update run heartbeats") as conn:
                 conn.execute(
-                    update(runs).where(runs.c.run_id.in_(run_ids), runs.c.status == "running")
+                    update(runs)
+                    .where(runs.c.run_id.in_(run_ids), runs.c.status == "running")
                     .values(heartbeat_at=time.time())
                 )
 
@@ -170,14 +194,20 @@ class SqlStore(FilesMixin, Store):
         p = params_t.c
         with db.write(self.engine, f"log params of run {run_id}") as conn:
             self._require_run(conn, run_id)
-            old = dict(conn.execute(
-                select(p.key, p.value).where(p.run_id == run_id, p.key.in_([r["key"] for r in rows]))
-            ).all())
+            old = dict(
+                conn.execute(
+                    select(p.key, p.value).where(
+                        p.run_id == run_id, p.key.in_([r["key"] for r in rows])
+                    )
+                ).all()
+            )
             fresh = []
             for row in rows:
                 if row["key"] not in old:
                     fresh.append(row)
-                elif old[row["key"]] != row["value"] and json.loads(old[row["key"]]) != json.loads(row["value"]):
+                elif old[row["key"]] != row["value"] and json.loads(old[row["key"]]) != json.loads(
+                    row["value"]
+                ):
                     raise ConflictError(
                         f"param {row['key']!r} of run {run_id} is already {old[row['key']]}; "
                         f"it cannot be changed to {row['value']} (params are fixed once logged; "
@@ -192,7 +222,11 @@ class SqlStore(FilesMixin, Store):
             return
         with db.write(self.engine, f"set tags of run {run_id}") as conn:
             self._require_run(conn, run_id)
-            conn.execute(delete(tags_t).where(tags_t.c.run_id == run_id, tags_t.c.key.in_([r["key"] for r in rows])))
+            conn.execute(
+                delete(tags_t).where(
+                    tags_t.c.run_id == run_id, tags_t.c.key.in_([r["key"] for r in rows])
+                )
+            )
             conn.execute(tags_t.insert(), rows)
 
     def delete_tag(self, run_id: str, key: str) -> None:
@@ -205,15 +239,24 @@ class SqlStore(FilesMixin, Store):
         try:
             with db.write(self.engine, "write metrics") as conn:
                 if journal_id is not None:
-                    conn.execute(journal_replays.insert().values(journal_id=journal_id, replayed_at=time.time()))
-                experiment_of = dict(conn.execute(
-                    select(runs.c.run_id, runs.c.experiment_id).where(runs.c.run_id.in_(run_ids))
-                ).all())
+                    conn.execute(
+                        journal_replays.insert().values(
+                            journal_id=journal_id, replayed_at=time.time()
+                        )
+                    )
+                experiment_of = dict(
+                    conn.execute(
+                        select(runs.c.run_id, runs.c.experiment_id).where(
+                            runs.c.run_id.in_(run_ids)
+                        )
+                    ).all()
+                )
                 gone = set(run_ids) - set(experiment_of)
                 if gone:
                     warnings.warn(
                         f"jupyter-mlm: dropped metrics of deleted run(s) {', '.join(sorted(gone))}",
-                        RuntimeWarning, stacklevel=2,
+                        RuntimeWarning,
+                        stacklevel=2,
                     )
                     chunks = [c for c in chunks if c.run_id not in gone]
                 write_chunks(conn, chunks, experiment_of)
@@ -225,9 +268,14 @@ class SqlStore(FilesMixin, Store):
 
     def _journal_done(self, journal_id: str) -> bool:
         with db.read(self.engine, "read the journal log") as conn:
-            return conn.execute(
-                select(journal_replays.c.journal_id).where(journal_replays.c.journal_id == journal_id)
-            ).first() is not None
+            return (
+                conn.execute(
+                    select(journal_replays.c.journal_id).where(
+                        journal_replays.c.journal_id == journal_id
+                    )
+                ).first()
+                is not None
+            )
 
     def history(self, run_id: str, key: str):
         import numpy as np
@@ -235,7 +283,9 @@ class SqlStore(FilesMixin, Store):
         b = metric_blocks.c
         with db.read(self.engine, f"read metric {key!r} of run {run_id}") as conn:
             rows = conn.execute(
-                select(b.steps, b["values"], b.times).where(b.run_id == run_id, b.key == key).order_by(b.seq)
+                select(b.steps, b["values"], b.times)
+                .where(b.run_id == run_id, b.key == key)
+                .order_by(b.seq)
             ).all()
             if not rows:
                 self._require_run(conn, run_id)
@@ -251,18 +301,44 @@ class SqlStore(FilesMixin, Store):
             return {key: int(step) for key, step in conn.execute(stmt)}
 
     # queries ------------------------------------------------------------------------------
-    def search_runs(self, experiment_ids=None, *, where: Where = None, order_by=None,
-                    limit=None, include_archived=False) -> list[RunInfo]:
+    def search_runs(
+        self,
+        experiment_ids=None,
+        *,
+        where: Where = None,
+        order_by=None,
+        limit=None,
+        include_archived=False,
+    ) -> list[RunInfo]:
         with db.read(self.engine, "search runs") as conn:
-            ids = search.search_run_ids(conn, experiment_ids, where, order_by, limit, include_archived)
+            ids = search.search_run_ids(
+                conn, experiment_ids, where, order_by, limit, include_archived
+            )
         found = {r.run_id: r for r in self._load_runs(ids)}
         return [found[i] for i in ids if i in found]
 
-    def leaderboard(self, experiment_id: str, metric: str, *, goal="max", agg="last",
-                    where: Where = None, group_by=None, limit=10) -> list[LeaderboardRow]:
+    def leaderboard(
+        self,
+        experiment_id: str,
+        metric: str,
+        *,
+        goal="max",
+        agg="last",
+        where: Where = None,
+        group_by=None,
+        limit=10,
+    ) -> list[LeaderboardRow]:
         with db.read(self.engine, "read the leaderboard") as conn:
-            return search.leaderboard(conn, experiment_id, metric, goal=goal, agg=agg, where=where,
-                                      group_by=group_by, limit=limit)
+            return search.leaderboard(
+                conn,
+                experiment_id,
+                metric,
+                goal=goal,
+                agg=agg,
+                where=where,
+                group_by=group_by,
+                limit=limit,
+            )
 
     # comments -----------------------------------------------------------------------------
     def add_comment(self, target_kind: str, target_id: str, body: str) -> Comment:
@@ -272,8 +348,14 @@ class SqlStore(FilesMixin, Store):
             raise ValueError("a comment needs a non-empty text")
         if target_kind == "run":
             self.get_run(target_id)
-        row = dict(comment_id=uuid.uuid4().hex, target_kind=target_kind, target_id=target_id,
-                   author=current_user(), body=body, created_at=time.time())
+        row = dict(
+            comment_id=uuid.uuid4().hex,
+            target_kind=target_kind,
+            target_id=target_id,
+            author=current_user(),
+            body=body,
+            created_at=time.time(),
+        )
         with db.write(self.engine, "add a comment") as conn:
             conn.execute(comments.insert().values(**row))
         return Comment(**row)
@@ -281,9 +363,14 @@ class SqlStore(FilesMixin, Store):
     def comments(self, target_kind: str, target_id: str) -> list[Comment]:
         c = comments.c
         with db.read(self.engine, "read comments") as conn:
-            return [Comment(**r._asdict()) for r in conn.execute(
-                select(comments).where(c.target_kind == target_kind, c.target_id == target_id)
-                .order_by(c.created_at))]
+            return [
+                Comment(**r._asdict())
+                for r in conn.execute(
+                    select(comments)
+                    .where(c.target_kind == target_kind, c.target_id == target_id)
+                    .order_by(c.created_at)
+                )
+            ]
 
     # lifecycle ----------------------------------------------------------------------------
     def set_lifecycle(self, kind: str, ident: str, lifecycle: str) -> None:
@@ -299,8 +386,12 @@ class SqlStore(FilesMixin, Store):
             if kind == "run":
                 ids = [ident]
             else:
-                ids = list(conn.execute(select(runs.c.run_id).where(runs.c.experiment_id == ident)).scalars())
-            conn.execute(delete(comments).where(comments.c.target_id.in_(ids + [ident])))
+                ids = list(
+                    conn.execute(
+                        select(runs.c.run_id).where(runs.c.experiment_id == ident)
+                    ).scalars()
+                )
+            conn.execute(delete(comments).where(comments.c.target_id.in_([*ids, ident])))
             conn.execute(delete(table).where(col == ident))
         return len(ids)
 
@@ -315,15 +406,24 @@ class SqlStore(FilesMixin, Store):
 
     def referenced_blobs(self) -> set[str]:
         with db.read(self.engine, "list referenced blobs") as conn:
-            return {bid for table, col in BLOB_REFERENCES
-                    for bid in conn.execute(select(table.c[col]).distinct()).scalars()}
+            return {
+                bid
+                for table, col in BLOB_REFERENCES
+                for bid in conn.execute(select(table.c[col]).distinct()).scalars()
+            }
 
     def stats(self) -> dict[str, Any]:
         with db.read(self.engine, "read store statistics") as conn:
             count = lambda t: conn.execute(select(func.count()).select_from(t)).scalar_one()  # noqa: E731
-            points = conn.execute(select(func.coalesce(func.sum(metric_summaries.c.count), 0))).scalar_one()
-            return {"experiments": count(experiments), "runs": count(runs),
-                    "metric_points": int(points), "metric_blocks": count(metric_blocks)}
+            points = conn.execute(
+                select(func.coalesce(func.sum(metric_summaries.c.count), 0))
+            ).scalar_one()
+            return {
+                "experiments": count(experiments),
+                "runs": count(runs),
+                "metric_points": int(points),
+                "metric_blocks": count(metric_blocks),
+            }
 
     # helpers ------------------------------------------------------------------------------
     def _require_run(self, conn, run_id: str) -> None:
@@ -341,25 +441,45 @@ class SqlStore(FilesMixin, Store):
             rows, run_tags, sums = [], {}, {}
             for chunk in search._chunks(run_ids):
                 rows += conn.execute(
-                    select(runs, e.name.label("experiment")).join(experiments, e.experiment_id == r.experiment_id)
-                    .where(r.run_id.in_(chunk))).all()
+                    select(runs, e.name.label("experiment"))
+                    .join(experiments, e.experiment_id == r.experiment_id)
+                    .where(r.run_id.in_(chunk))
+                ).all()
                 for t in conn.execute(select(tags_t).where(tags_t.c.run_id.in_(chunk))):
                     run_tags.setdefault(t.run_id, {})[t.key] = t.value
-                for s in conn.execute(select(metric_summaries).where(metric_summaries.c.run_id.in_(chunk))):
+                for s in conn.execute(
+                    select(metric_summaries).where(metric_summaries.c.run_id.in_(chunk))
+                ):
                     sums.setdefault(s.run_id, {})[s.key] = _summary(s)
         for row in rows:
             status = row.status
-            if status == "running" and liveness.is_dead(row.host, row.pid, row.pid_started, row.heartbeat_at, now):
+            if status == "running" and liveness.is_dead(
+                row.host, row.pid, row.pid_started, row.heartbeat_at, now
+            ):
                 status = "crashed"
                 dead.append((row.run_id, row.heartbeat_at))
-            out.append(RunInfo(
-                run_id=row.run_id, experiment_id=row.experiment_id, experiment=row.experiment,
-                name=row.name, status=status, start_time=row.start_time,
-                end_time=row.heartbeat_at if status == "crashed" and row.end_time is None else row.end_time,
-                parent_run_id=row.parent_run_id, user=row.user, host=row.host, pid=row.pid,
-                error=row.error, lifecycle=row.lifecycle, params=run_params.get(row.run_id, {}),
-                tags=run_tags.get(row.run_id, {}), metrics=sums.get(row.run_id, {}),
-            ))
+            out.append(
+                RunInfo(
+                    run_id=row.run_id,
+                    experiment_id=row.experiment_id,
+                    experiment=row.experiment,
+                    name=row.name,
+                    status=status,
+                    start_time=row.start_time,
+                    end_time=row.heartbeat_at
+                    if status == "crashed" and row.end_time is None
+                    else row.end_time,
+                    parent_run_id=row.parent_run_id,
+                    user=row.user,
+                    host=row.host,
+                    pid=row.pid,
+                    error=row.error,
+                    lifecycle=row.lifecycle,
+                    params=run_params.get(row.run_id, {}),
+                    tags=run_tags.get(row.run_id, {}),
+                    metrics=sums.get(row.run_id, {}),
+                )
+            )
         if dead:
             self._mark_crashed(dead)
         return out
@@ -369,25 +489,43 @@ class SqlStore(FilesMixin, Store):
         try:
             with db.write(self.engine, "mark crashed runs") as conn:
                 for run_id, hb in dead:
-                    conn.execute(update(runs).where(
-                        runs.c.run_id == run_id, runs.c.status == "running", runs.c.heartbeat_at == hb
-                    ).values(status="crashed", end_time=hb))
-        except Exception as err:  # noqa: BLE001 - reading must not fail because of this
-            warnings.warn(f"jupyter-mlm: could not record crashed runs: {err}", RuntimeWarning, stacklevel=3)
+                    conn.execute(
+                        update(runs)
+                        .where(
+                            runs.c.run_id == run_id,
+                            runs.c.status == "running",
+                            runs.c.heartbeat_at == hb,
+                        )
+                        .values(status="crashed", end_time=hb)
+                    )
+        except Exception as err:
+            warnings.warn(
+                f"jupyter-mlm: could not record crashed runs: {err}", RuntimeWarning, stacklevel=3
+            )
 
 
 def _summary(row: Any) -> MetricSummary:
     nan = float("nan")
     return MetricSummary(
-        key=row.key, last=nan if row.last is None else row.last, last_step=row.last_step,
-        last_time=row.last_time, min=nan if row.min is None else row.min,
-        max=nan if row.max is None else row.max, count=row.count, sum=nan if row.sum is None else row.sum,
+        key=row.key,
+        last=nan if row.last is None else row.last,
+        last_step=row.last_step,
+        last_time=row.last_time,
+        min=nan if row.min is None else row.min,
+        max=nan if row.max is None else row.max,
+        count=row.count,
+        sum=nan if row.sum is None else row.sum,
     )
 
 
 def _param_rows(run_id: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
-        {"run_id": run_id, "key": check_key(k, "param"), "value": param_json(k, v), "value_num": param_number(v)}
+        {
+            "run_id": run_id,
+            "key": check_key(k, "param"),
+            "value": param_json(k, v),
+            "value_num": param_number(v),
+        }
         for k, v in check_mapping(values, "params").items()
     ]
 

@@ -48,7 +48,7 @@ def _replay_quietly(writer: Writer) -> None:
     with writer._io:
         try:
             writer.journal.replay(writer.store)
-        except Exception as err:  # noqa: BLE001 - reported, and kept for the next try
+        except Exception as err:
             writer._report(err, [])
 
 
@@ -70,8 +70,9 @@ def start_run(
     st, writer = _connection(resolve_store())
     exp = st.get_or_create_experiment(experiment)
     parent_id = parent.run_id if isinstance(parent, (Run, RunInfo)) else parent
-    info = st.create_run(exp.experiment_id, name=name, params=params or {}, tags=tags or {},
-                         parent_run_id=parent_id)
+    info = st.create_run(
+        exp.experiment_id, name=name, params=params or {}, tags=tags or {}, parent_run_id=parent_id
+    )
     return _adopt(Run(info, st, writer, {}))
 
 
@@ -141,8 +142,11 @@ def runs(
     if experiment is not None:
         names = [experiment] if isinstance(experiment, str) else list(experiment)
         ids = [st.get_experiment(n).experiment_id for n in names]
-    return RunList(st.search_runs(ids, where=where, order_by=order_by, limit=limit,
-                                  include_archived=include_archived))
+    return RunList(
+        st.search_runs(
+            ids, where=where, order_by=order_by, limit=limit, include_archived=include_archived
+        )
+    )
 
 
 def leaderboard_rows(
@@ -161,8 +165,9 @@ def leaderboard_rows(
     st = store()
     exp = st.get_experiment(experiment)
     groups = [group_by] if isinstance(group_by, str) else group_by
-    return st.leaderboard(exp.experiment_id, metric, goal=goal, agg=agg, where=where,
-                          group_by=groups, limit=limit)
+    return st.leaderboard(
+        exp.experiment_id, metric, goal=goal, agg=agg, where=where, group_by=groups, limit=limit
+    )
 
 
 def flush() -> None:
@@ -187,7 +192,7 @@ def _at_exit() -> None:
     for run in open_runs:
         try:
             run.finish(status, error=repr(_exit_error[0]) if _exit_error else None)
-        except Exception as err:  # noqa: BLE001 - nothing else can report it now
+        except Exception as err:
             print(f"jupyter-mlm: could not end run {run.run_id} at exit: {err}", file=sys.stderr)
     with _lock:
         writers = [w for _, w in _stores.values()]

@@ -4,6 +4,7 @@ host, process and a batch sequence number, and replayed in that order exactly on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -60,11 +61,18 @@ class Journal:
             m = _NAME.match(path.name)
             if m is None:
                 continue
-            mine = m["host"] == _safe(hostname()) and int(m["pid"]) == os.getpid() and m["token"] == own_token()
+            mine = (
+                m["host"] == _safe(hostname())
+                and int(m["pid"]) == os.getpid()
+                and m["token"] == own_token()
+            )
             if before is not None and mine and int(m["seq"]) >= before:
                 continue
-            if mine or (not own_only and m["host"] == _safe(hostname())
-                        and is_dead(hostname(), int(m["pid"]), m["token"], 0.0)):
+            if mine or (
+                not own_only
+                and m["host"] == _safe(hostname())
+                and is_dead(hostname(), int(m["pid"]), m["token"], 0.0)
+            ):
                 out.append(path)
         return sorted(out, key=lambda p: (p.name.rsplit("--", 1)[0], p.name[-17:]))
 
@@ -83,16 +91,17 @@ class Journal:
             except ValueError as err:
                 bad = path.with_suffix(".corrupt")
                 os.replace(path, bad)
-                warnings.warn(f"jupyter-mlm: journal file is damaged, kept as {bad}: {err}",
-                              RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"jupyter-mlm: journal file is damaged, kept as {bad}: {err}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
                 continue
             if chunks:
                 store.write_metrics(chunks, journal_id=path.name[:-5])
                 done += sum(c.n for c in chunks)
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-            except FileNotFoundError:
-                pass
         return done
 
 
@@ -106,7 +115,7 @@ def read(path: Path) -> list[SeriesChunk]:
     pos = 14 + size
     chunks = []
     for fields in header:
-        meta = dict(zip(_FIELDS, fields))
+        meta = dict(zip(_FIELDS, fields, strict=False))
         n8 = meta["n"] * 8
         steps, values, times = (body[pos + i * n8 : pos + (i + 1) * n8] for i in range(3))
         pos += 3 * n8

@@ -33,7 +33,9 @@ class Run:
     """A run being logged by this process. Use as a context manager: the run ends
     ``finished`` on success and ``failed`` (with the exception recorded) on an exception."""
 
-    def __init__(self, info: RunInfo, store: Store, writer: Writer, last_steps: dict[str, int]) -> None:
+    def __init__(
+        self, info: RunInfo, store: Store, writer: Writer, last_steps: dict[str, int]
+    ) -> None:
         self.run_id = info.run_id
         self.name = info.name
         self.experiment = info.experiment
@@ -55,12 +57,16 @@ class Run:
         return f"<Run {self.name} ({self.run_id}) of {self.experiment!r}>"
 
     # metrics ------------------------------------------------------------------------------
-    def log(self, metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kw: Any) -> None:
+    def log(
+        self, metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kw: Any
+    ) -> None:
         """Record metric values; ``step`` defaults to one more than the key's last step."""
         if self._writer_error is not None:
             self._raise_writer_error()
         if self._finished:
-            raise MlmError(f"run {self.name} ({self.run_id}) has ended; start or resume a run to log")
+            raise MlmError(
+                f"run {self.name} ({self.run_id}) has ended; start or resume a run to log"
+            )
         if metrics is not None:
             if not isinstance(metrics, Mapping):
                 raise TypeError(f"log() takes a dict of metrics, got {type(metrics).__name__}")
@@ -147,14 +153,18 @@ class Run:
 
     def log_text(self, name: str, text: str, *, step: int | None = None) -> LoggedBlob:
         self._check_usable()
-        return self._store.add_text(self.run_id, name, text, None if step is None else _check_step(step))
+        return self._store.add_text(
+            self.run_id, name, text, None if step is None else _check_step(step)
+        )
 
     def log_image(self, name: str, image: Any, *, step: int | None = None) -> LoggedBlob:
         from .images import to_png
 
         self._check_usable()
         png, size = to_png(image)
-        return self._store.add_image(self.run_id, name, png, size, None if step is None else _check_step(step))
+        return self._store.add_image(
+            self.run_id, name, png, size, None if step is None else _check_step(step)
+        )
 
     def log_artifact(self, path: str | os.PathLike[str], name: str | None = None) -> Artifact:
         self._check_usable()
@@ -193,13 +203,17 @@ class Run:
     def __enter__(self) -> Run:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
         if exc is None:
             self.finish("finished")
         elif isinstance(exc, KeyboardInterrupt):
             self.finish("killed", error="KeyboardInterrupt")
         else:
-            self.finish("failed", error="".join(traceback.format_exception(exc_type, exc, tb))[-20000:])
+            self.finish(
+                "failed", error="".join(traceback.format_exception(exc_type, exc, tb))[-20000:]
+            )
 
     def _check_usable(self) -> None:
         if self._writer_error is not None:

@@ -25,7 +25,9 @@ DEFAULT_FLUSH_INTERVAL = 1.0
 
 
 class Writer:
-    def __init__(self, store: Store, journal: Journal, flush_interval: float = DEFAULT_FLUSH_INTERVAL) -> None:
+    def __init__(
+        self, store: Store, journal: Journal, flush_interval: float = DEFAULT_FLUSH_INTERVAL
+    ) -> None:
         self.store = store
         self.journal = journal
         self.flush_interval = flush_interval
@@ -45,7 +47,9 @@ class Writer:
             self._runs[run.run_id] = run
         if self._thread is None or not self._thread.is_alive():
             self._stop = False
-            self._thread = threading.Thread(target=self._loop, name="jupyter-mlm-writer", daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, name="jupyter-mlm-writer", daemon=True
+            )
             self._thread.start()
 
     def unregister(self, run: Run) -> None:
@@ -95,23 +99,28 @@ class Writer:
                 self.journal.replay(self.store, own_only=True, before=seq)
             if batch:
                 self.store.write_metrics(batch)
-        except Exception as err:  # noqa: BLE001 - reported to the user below
+        except Exception as err:
             if batch:
                 self.journal.write(seq, batch)
             self._report(err, batch)
             return False
         if self._failing:
             self._failing = False
-            warnings.warn("jupyter-mlm: the store is writable again; journaled points were replayed",
-                          RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                "jupyter-mlm: the store is writable again; journaled points were replayed",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return True
 
     def _report(self, err: Exception, batch: list[SeriesChunk]) -> None:
         first = not self._failing
         self._failing = True
-        msg = (f"jupyter-mlm could not write metrics to the store ({type(err).__name__}: {err}); "
-               f"the points are kept in the journal {self.journal.folder} and will be replayed "
-               "when the store can be written again")
+        msg = (
+            f"jupyter-mlm could not write metrics to the store ({type(err).__name__}: {err}); "
+            f"the points are kept in the journal {self.journal.folder} and will be replayed "
+            "when the store can be written again"
+        )
         error = WriterError(msg)
         error.__cause__ = err
         for run in self._snapshot():
@@ -134,7 +143,7 @@ class Writer:
                     live = [r.run_id for r in self._snapshot() if not r._finished]
                     if live:
                         self.store.heartbeat(live)
-            except Exception as err:  # noqa: BLE001 - never let the thread die silently
+            except Exception as err:
                 self._report(err, [])
                 traceback.print_exc()
 
@@ -143,4 +152,3 @@ def _take(run: Run) -> list[SeriesChunk]:
     with run._lock:
         series = run._buffer.take()
     return [pack(run.run_id, key, s, v, t) for key, s, v, t in series]
-

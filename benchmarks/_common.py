@@ -1,0 +1,163 @@
+"""Shared helpers for the benchmark scripts: figure lines, timing statistics, temp dirs, RSS,
+and the optional PostgreSQL server.
+
+Every figure is printed as one line::
+
+    NAME: VALUE UNIT (baseline BASELINE UNIT, ratio R; bar: BAR) PASS|MISS|INFO
+
+``ratio`` is always VALUE / BASELINE (both measured in the same process run). ``INFO`` marks a
+figure that the issue asks to report but gives no bar for (p99, RSS...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # runnable as `python benchmarks/NAME.py` without PYTHONPATH
+    sys.path.insert(0, str(ROOT))
+
+ENV_PG = "MLM_BENCH_POSTGRES_URI"
+_results: list[str] = []
+
+
+def fmt(value: float) -> str:
+    """A number with ~4 significant digits, no exponent for everyday magnitudes."""
+    if value != value:
+        return "nan"
+    a = abs(value)
+    if a == 0:
+        return "0"
+    if a >= 1e6:
+        return f"{value:,.0f}"
+    if a >= 100:
+        return f"{value:.0f}"
+    if a >= 10:
+        return f"{value:.1f}"
+    if a >= 1:
+        return f"{value:.2f}"
+    if a >= 0.01:
+        return f"{value:.3f}"
+    return f"{value:.2g}"
+
+
+def figure(
+    name: str,
+    value: float,
+    unit: str,
+    baseline: float,
+    baseline_unit: str | None,
+    bar: str,
+    ok: bool | None,
+) -> str:
+    """Print one figure line; ``ok`` None means there is no bar (INFO)."""
+    ratio = value / baseline if baseline else float("inf")
+    verdict = "INFO" if ok is None else ("PASS" if ok else "MISS")
+    line = (
+        f"{name}: {fmt(value)} {unit} (baseline {fmt(baseline)} {baseline_unit or unit}, "
+        f"ratio {ratio:.3g}; bar: {bar}) {verdict}"
+    )
+    print(line, flush=True)
+    _results.append(line)
+    return line
+
+
+def note(text: str) -> None:
+    """A free-form line (not a figure): prefixed with '#' so tools can skip it."""
+    print(f"# {text}", flush=True)
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def pct(xs: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank, q in 0..100)."""
+    s = sorted(xs)
+    if not s:
+        return float("nan")
+    k = max(0, min(len(s) - 1, int(round(q / 100 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+@contextlib.contextmanager
+def tempdir(prefix: str) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix=f"mlm-bench-{prefix}-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def rss_mb() -> float:
+    """Current resident set size, MB."""
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:  # Linux fallback
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, MB (ru_maxrss is KiB on Linux)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def parse_args(description: str, postgres: bool = False) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=description)
+    if postgres:
+        ap.add_argument("--postgres", action="store_true",
+                        help=f"start a throwaway PostgreSQL server (or use ${ENV_PG})")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
+    return ap.parse_args()
+
+
+@contextlib.contextmanager
+def postgres_uri(enabled: bool) -> Iterator[str | None]:
+    """The PostgreSQL URI to benchmark: ``$MLM_BENCH_POSTGRES_URI``, else a throwaway server
+    from tests/pg_server.py when ``enabled``, else None."""
+    uri = os.environ.get(ENV_PG, "").strip()
+    if uri:
+        yield uri
+        return
+    if not enabled:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pg_server import start_postgres
+
+    with tempdir("pg") as tmp:
+        server = start_postgres(tmp)
+        try:
+            yield server.uri
+        finally:
+            server.stop()
+
+
+def reset_postgres_schema(uri: str) -> None:
+    """Drop everything in the public schema (a fresh store per benchmark)."""
+    import psycopg
+
+    with psycopg.connect(_libpq_uri(uri), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def _libpq_uri(uri: str) -> str:
+    scheme, rest = uri.split("://", 1)
+    return "postgresql://" + rest if "+" in scheme or scheme == "postgres" else uri
+
+
+libpq_uri = _libpq_uri

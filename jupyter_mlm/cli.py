@@ -1,0 +1,202 @@
+"""The ``mlm`` command: list and inspect runs, show the store, collect garbage, archive and
+delete runs or experiments."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from .errors import MlmError
+
+    try:
+        return int(args.func(args) or 0)
+    except (MlmError, ValueError, TypeError) as err:
+        print(f"mlm: error: {err}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mlm", description="jupyter-mlm: experiments, runs and the store."
+    )
+    p.add_argument(
+        "--store", help="database URI or folder (default: MLM_STORE, mlm.toml, or .mlm/)"
+    )
+    sub = p.add_subparsers(metavar="COMMAND")
+
+    runs = sub.add_parser("runs", help="list runs, newest first")
+    runs.add_argument("experiment", nargs="?", help="only this experiment")
+    runs.add_argument("--where", help="filter, e.g. \"params.lr < 0.01 and status = 'finished'\"")
+    runs.add_argument("--order-by", help="e.g. '-metrics.val_accuracy'")
+    runs.add_argument("--limit", type=int, default=50)
+    runs.add_argument("--all", action="store_true", help="include archived runs")
+    runs.set_defaults(func=_runs)
+
+    show = sub.add_parser("show", help="one run: status, params, tags, metrics, files")
+    show.add_argument("run_id")
+    show.set_defaults(func=_show)
+
+    store = sub.add_parser("store", help="where the store is and how big it is")
+    store.set_defaults(func=_store)
+
+    gc = sub.add_parser("gc", help="remove blobs that nothing refers to")
+    gc.add_argument("--grace", type=float, default=3600.0, help="keep blobs younger than this (s)")
+    gc.add_argument("--dry-run", action="store_true")
+    gc.set_defaults(func=_gc)
+
+    for name, helptext in (
+        ("archive", "hide"),
+        ("restore", "un-hide"),
+        ("delete", "permanently delete"),
+    ):
+        cmd = sub.add_parser(name, help=f"{helptext} a run or an experiment")
+        cmd.add_argument("kind", choices=("run", "experiment"))
+        cmd.add_argument("ident", help="run id, or experiment name")
+        if name == "delete":
+            cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        cmd.set_defaults(func=_lifecycle, action=name)
+    return p
+
+
+def _open(args: argparse.Namespace):
+    from .config import location_from, resolve_store
+    from .store import open_store
+
+    location = location_from(args.store) if args.store else resolve_store()
+    return location, open_store(location)
+
+
+def _runs(args: argparse.Namespace) -> int:
+    _, st = _open(args)
+    ids = [st.get_experiment(args.experiment).experiment_id] if args.experiment else None
+    found = st.search_runs(
+        ids, where=args.where, order_by=args.order_by, limit=args.limit, include_archived=args.all
+    )
+    rows = [["RUN ID", "EXPERIMENT", "NAME", "STATUS", "STARTED", "METRICS"]]
+    for r in found:
+        metrics = ", ".join(f"{k}={_num(m.last)}" for k, m in sorted(r.metrics.items())[:4])
+        rows.append([r.run_id, r.experiment, r.name, r.status, _when(r.start_time), metrics])
+    _table(rows)
+    print(f"{len(found)} run(s)")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    _, st = _open(args)
+    r = st.get_run(args.run_id)
+    print(f"run        {r.run_id}  ({r.name})")
+    print(f"experiment {r.experiment}")
+    print(f"status     {r.status}{'  [archived]' if r.lifecycle == 'archived' else ''}")
+    print(f"started    {_when(r.start_time)} by {r.user} on {r.host} (pid {r.pid})")
+    if r.end_time is not None:
+        print(f"ended      {_when(r.end_time)} after {r.end_time - r.start_time:.1f} s")
+    if r.parent_run_id:
+        print(f"parent     {r.parent_run_id}")
+    for title, items in (("params", r.params), ("tags", r.tags)):
+        if items:
+            print(f"{title}:")
+            for k, v in sorted(items.items()):
+                print(f"  {k} = {v!r}")
+    if r.metrics:
+        print("metrics:            last        min         max         points")
+        for k, m in sorted(r.metrics.items()):
+            print(
+                f"  {k:<16} {_num(m.last):>10}  {_num(m.min):>10}  {_num(m.max):>10}  {m.count:>8}"
+            )
+    for a in st.list_artifacts(r.run_id):
+        print(f"artifact   {a.name} ({a.size} bytes, blob {a.blob_id[:12]}…)")
+    for kind, items in (("text", st.list_texts(r.run_id)), ("image", st.list_images(r.run_id))):
+        for b in items:
+            print(f"{kind:<10} {b.name} (blob {b.blob_id[:12]}…)")
+    if r.error:
+        print("error:\n" + r.error.rstrip())
+    return 0
+
+
+def _store(args: argparse.Namespace) -> int:
+    location, st = _open(args)
+    stats = st.stats()
+    blobs = list(st.blobs.iter_blobs())
+    print(f"store      {location.describe()}")
+    if location.root is not None:
+        db = location.root / "mlm.db"
+        size = sum(p.stat().st_size for p in location.root.glob("mlm.db*") if p.is_file())
+        print(f"database   {db} ({_bytes(size)})")
+    print(
+        f"contents   {stats['experiments']} experiment(s), {stats['runs']} run(s), "
+        f"{stats['metric_points']} metric point(s)"
+    )
+    print(f"blobs      {len(blobs)} ({_bytes(sum(b[1] for b in blobs))}) in {st.blobs.uri}")
+    return 0
+
+
+def _gc(args: argparse.Namespace) -> int:
+    from .store.gc import collect_garbage
+
+    _, st = _open(args)
+    report = collect_garbage(st, grace_seconds=args.grace, dry_run=args.dry_run)
+    verb = "would remove" if report.dry_run else "removed"
+    print(
+        f"{verb} {report.removed} blob(s), {_bytes(report.freed_bytes)}; "
+        f"kept {report.kept} referenced blob(s) older than {args.grace:g} s"
+    )
+    return 0
+
+
+def _lifecycle(args: argparse.Namespace) -> int:
+    _, st = _open(args)
+    ident = args.ident if args.kind == "run" else st.get_experiment(args.ident).experiment_id
+    if args.action == "delete":
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("mlm: error: delete needs --yes when not run interactively", file=sys.stderr)
+                return 1
+            if (
+                input(
+                    f"permanently delete {args.kind} {args.ident} and all it logged? [y/N] "
+                ).lower()
+                != "y"
+            ):
+                return 1
+        n = st.purge(args.kind, ident)
+        print(f"deleted {args.kind} {args.ident} ({n} run(s)); run 'mlm gc' to free blob space")
+    else:
+        st.set_lifecycle(args.kind, ident, "archived" if args.action == "archive" else "active")
+        print(f"{args.action}d {args.kind} {args.ident}")
+    return 0
+
+
+def _table(rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip())
+
+
+def _num(x: float) -> str:
+    return "nan" if math.isnan(x) else f"{x:.6g}"
+
+
+def _when(t: float) -> str:
+    return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The store contract, run on every backend (SQLite and a real PostgreSQL)."""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import numpy as np
+import pytest
+
+from jupyter_mlm.errors import ConflictError, NotFoundError
+from jupyter_mlm.store.metric_blocks import BLOCK_POINTS
+from jupyter_mlm.tracking.series import pack
+
+
+def _run(store, exp="exp", params=None, tags=None, parent=None, name=None):
+    e = store.get_or_create_experiment(exp)
+    return store.create_run(
+        e.experiment_id, name=name, params=params or {}, tags=tags or {}, parent_run_id=parent
+    )
+
+
+def _chunk(run_id, key, steps, values, t0=1000.0):
+    return pack(
+        run_id,
+        key,
+        array("q", steps),
+        array("d", values),
+        array("d", [t0 + i for i in range(len(steps))]),
+    )
+
+
+def test_experiment_is_created_once_and_found_by_name_or_id(store):
+    a = store.get_or_create_experiment("digits")
+    b = store.get_or_create_experiment("digits")
+    assert a == b
+    assert store.get_experiment(a.experiment_id) == a
+    assert [e.name for e in store.list_experiments()] == ["digits"]
+    with pytest.raises(NotFoundError, match="no experiment named 'nope'"):
+        store.get_experiment("nope")
+
+
+def test_run_records_owner_params_tags_and_parent(store):
+    parent = _run(
+        store, params={"lr": 0.01, "layers": [64, 32], "opt": "adam"}, tags={"team": "vision"}
+    )
+    child = _run(store, parent=parent.run_id, name="fold-1")
+    got = store.get_run(parent.run_id)
+    assert got.status == "running"
+    assert got.params == {"lr": 0.01, "layers": [64, 32], "opt": "adam"}
+    assert got.tags == {"team": "vision"}
+    assert got.experiment == "exp"
+    assert store.get_run(child.run_id).parent_run_id == parent.run_id
+    assert store.get_run(child.run_id).name == "fold-1"
+    with pytest.raises(NotFoundError):
+        _run(store, parent="0" * 32)
+
+
+def test_params_cannot_change_once_logged_and_nothing_is_lost(store):
+    run = _run(store, params={"lr": 0.1})
+    store.log_params(run.run_id, {"lr": 0.1, "batch": 32})  # same value again is fine
+    with pytest.raises(ConflictError, match=r"param 'lr' .* already 0\.1"):
+        store.log_params(run.run_id, {"epochs": 3, "lr": 0.2})
+    assert store.get_run(run.run_id).params == {"lr": 0.1, "batch": 32}  # 'epochs' not half-written
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"x": object()}, TypeError, "param 'x' must be JSON-serialisable"),
+        ({"x": "a" * 70_000}, ValueError, "param 'x' is .* bytes"),
+        ({"": 1}, ValueError, "param key must not be empty"),
+        ({"a\nb": 1}, ValueError, "control characters"),
+        ({"k" * 251: 1}, ValueError, "limit is 250"),
+    ],
+)
+def test_bad_params_are_refused_with_the_key_named(store, params, error, match):
+    run = _run(store)
+    with pytest.raises(error, match=match):
+        store.log_params(run.run_id, params)
+
+
+def test_unknown_run_ids_are_clear_errors(store):
+    for call in (
+        lambda: store.get_run("f" * 32),
+        lambda: store.log_params("f" * 32, {"a": 1}),
+        lambda: store.end_run("f" * 32, "finished"),
+        lambda: store.history("f" * 32, "loss"),
+    ):
+        with pytest.raises(NotFoundError, match="no run with id"):
+            call()
+
+
+def test_metrics_round_trip_with_nan_and_infinities(store):
+    run = _run(store)
+    values = [0.5, math.nan, math.inf, -math.inf, -0.0, 1e308, 5e-324]
+    store.write_metrics([_chunk(run.run_id, "loss", list(range(7)), values)])
+    steps, got, times = store.history(run.run_id, "loss")
+    assert steps.tolist() == list(range(7))
+    assert got.tobytes() == np.array(values, dtype="<f8").tobytes()  # bit-exact, NaN included
+    assert times.tolist() == [1000.0 + i for i in range(7)]
+    summary = store.get_run(run.run_id).metrics["loss"]
+    assert (summary.min, summary.max, summary.count) == (-math.inf, math.inf, 7)
+    assert summary.last == 5e-324
+
+
+def test_series_written_in_many_flushes_reads_back_in_order_in_full_blocks(store):
+    run = _run(store)
+    total = 0
+    sizes = [1, 7, BLOCK_POINTS - 3, 5, 2 * BLOCK_POINTS + 11, 1]
+    for size in sizes:
+        store.write_metrics(
+            [
+                _chunk(
+                    run.run_id,
+                    "acc",
+                    list(range(total, total + size)),
+                    [float(i) for i in range(total, total + size)],
+                )
+            ]
+        )
+        total += size
+    steps, values, _ = store.history(run.run_id, "acc")
+    assert steps.tolist() == list(range(total))
+    assert values.tolist() == [float(i) for i in range(total)]
+    s = store.get_run(run.run_id).metrics["acc"]
+    assert (s.count, s.min, s.max, s.last, s.last_step) == (
+        total,
+        0.0,
+        total - 1.0,
+        total - 1.0,
+        total - 1,
+    )
+    assert s.sum == sum(range(total))
+    assert store.stats()["metric_blocks"] == math.ceil(total / BLOCK_POINTS)
+    assert store.last_steps(run.run_id) == {"acc": total - 1}
+
+
+def test_history_of_a_key_never_logged_is_empty(store):
+    run = _run(store)
+    steps, values, times = store.history(run.run_id, "nothing")
+    assert len(steps) == len(values) == len(times) == 0
+
+
+def test_search_filters_orders_and_limits(store):
+    runs = [
+        _run(store, params={"lr": lr, "opt": opt}, tags={"gpu": str(g)})
+        for lr, opt, g in [(0.1, "adam", 1), (0.01, "sgd", 0), (0.001, "adam", 1)]
+    ]
+    for i, r in enumerate(runs):
+        store.write_metrics([_chunk(r.run_id, "acc", [0], [0.5 + i / 10])])
+    store.end_run(runs[0].run_id, "finished")
+    ids = [r.run_id for r in runs]
+
+    def names(**kw):
+        return [ids.index(r.run_id) for r in store.search_runs(**kw)]
+
+    assert names(where="params.lr < 0.05", order_by="params.lr") == [2, 1]
+    assert names(where="params.opt = 'adam' and tags.gpu = '1'", order_by="-metrics.acc") == [2, 0]
+    assert names(where={"params.opt": "sgd"}) == [1]
+    assert names(where="status = 'finished'") == [0]
+    assert names(where="metrics.acc >= 0.6", order_by="metrics.acc desc", limit=1) == [2]
+    assert names(where="params.opt != adam") == [1]
+    other = store.get_or_create_experiment("other")
+    assert store.search_runs([other.experiment_id]) == []
+    with pytest.raises(ValueError, match="unknown field 'lr'"):
+        store.search_runs(where="lr > 1")
+    with pytest.raises(ValueError, match="joined with 'and'"):
+        store.search_runs(where="params.lr > 1 or params.lr < 0")
+    with pytest.raises(ValueError, match="needs a number"):
+        store.search_runs(where="metrics.acc > high")
+
+
+def test_leaderboard_ranks_by_goal_and_agg_and_skips_nan(store):
+    exp = store.get_or_create_experiment("lb")
+    series = {"a": [0.1, 0.9, 0.5], "b": [0.2, 0.3, 0.8], "c": [0.6, 0.6, math.nan]}
+    ids = {}
+    for name, vals in series.items():
+        r = store.create_run(
+            exp.experiment_id, name=name, params={"lr": len(ids)}, tags={}, parent_run_id=None
+        )
+        ids[name] = r.run_id
+        store.write_metrics([_chunk(r.run_id, "acc", [0, 1, 2], vals)])
+
+    def ranking(**kw):
+        return [
+            (row.names[0], row.value) for row in store.leaderboard(exp.experiment_id, "acc", **kw)
+        ]
+
+    assert ranking(goal="max") == [("b", 0.8), ("a", 0.5)]  # c's last value is NaN: not ranked
+    assert ranking(goal="max", agg="max") == [("a", 0.9), ("b", 0.8), ("c", 0.6)]
+    assert ranking(goal="min", agg="min") == [("a", 0.1), ("b", 0.2), ("c", 0.6)]
+    assert ranking(goal="max", agg="mean", limit=1) == [("a", pytest.approx(0.5))]
+    assert ranking(goal="max", agg="max", where="params.lr >= 1") == [("b", 0.8), ("c", 0.6)]
+    top = store.leaderboard(exp.experiment_id, "acc", agg="max")[0]
+    assert top.params == {"lr": 0} and top.rank == 1 and top.status == "running"
+    with pytest.raises(ValueError, match="goal must be"):
+        store.leaderboard(exp.experiment_id, "acc", goal="up")
+
+
+def test_leaderboard_group_by_averages_runs_sharing_params(store):
+    exp = store.get_or_create_experiment("grid")
+    for opt, seed, acc in [("adam", 0, 0.8), ("adam", 1, 0.9), ("sgd", 0, 0.7), ("sgd", 1, 0.5)]:
+        r = store.create_run(
+            exp.experiment_id,
+            name=f"{opt}{seed}",
+            params={"opt": opt, "seed": seed},
+            tags={},
+            parent_run_id=None,
+        )
+        store.write_metrics([_chunk(r.run_id, "acc", [0], [acc])])
+    rows = store.leaderboard(exp.experiment_id, "acc", group_by=["opt"])
+    assert [(r.params, r.count) for r in rows] == [({"opt": "adam"}, 2), ({"opt": "sgd"}, 2)]
+    assert rows[0].value == pytest.approx(0.85) and rows[0].std == pytest.approx(
+        np.std([0.8, 0.9], ddof=1)
+    )
+    assert sorted(rows[1].names) == ["sgd0", "sgd1"]
+
+
+def test_texts_images_artifacts_are_content_addressed_and_listed(store, tmp_path):
+    run = _run(store)
+    t = store.add_text(run.run_id, "report", "précision 0.9", step=3)
+    assert store.blobs.get_bytes(t.blob_id) == "précision 0.9".encode()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 30
+    img = store.add_image(run.run_id, "cm", png, (2, 3), step=None)
+    f = tmp_path / "model.bin"
+    f.write_bytes(b"weights" * 1000)
+    art = store.add_artifact(run.run_id, str(f), "models/model.bin")
+    assert art.size == 7000 and store.blobs.get_bytes(art.blob_id) == f.read_bytes()
+    again = store.add_artifact(run.run_id, str(f), "copy.bin")
+    assert again.blob_id == art.blob_id  # deduplicated
+    assert [a.name for a in store.list_artifacts(run.run_id)] == ["copy.bin", "models/model.bin"]
+    assert [(i.name, i.width, i.height) for i in store.list_images(run.run_id)] == [("cm", 2, 3)]
+    assert [x.step for x in store.list_texts(run.run_id)] == [3]
+    assert store.referenced_blobs() == {t.blob_id, img.blob_id, art.blob_id}
+    for bad in ("../escape", "/abs", "a//b", "a/./b", "c\\d"):
+        with pytest.raises(ValueError, match="artifact name"):
+            store.add_artifact(run.run_id, str(f), bad)
+    with pytest.raises(FileNotFoundError, match="is not a file"):
+        store.add_artifact(run.run_id, str(tmp_path / "missing"), "x")
+
+
+def test_comments_on_runs(store):
+    run = _run(store)
+    store.add_comment("run", run.run_id, "lr too high?")
+    store.add_comment("run", run.run_id, "agreed")
+    assert [c.body for c in store.comments("run", run.run_id)] == ["lr too high?", "agreed"]
+    with pytest.raises(ValueError, match="non-empty"):
+        store.add_comment("run", run.run_id, "  ")
+    with pytest.raises(NotFoundError):
+        store.add_comment("run", "0" * 32, "hello")
+
+
+def test_archive_hides_and_delete_purges_everything(store):
+    keep, gone = _run(store, "a"), _run(store, "b")
+    child = _run(store, "a", parent=keep.run_id)
+    store.write_metrics([_chunk(gone.run_id, "loss", [0, 1], [1.0, 0.5])])
+    store.set_tags(gone.run_id, {"x": "y"})
+    store.add_comment("run", gone.run_id, "bye")
+    store.set_lifecycle("run", keep.run_id, "archived")
+    visible = {r.run_id for r in store.search_runs()}
+    assert keep.run_id not in visible and gone.run_id in visible
+    assert keep.run_id in {r.run_id for r in store.search_runs(include_archived=True)}
+    b = store.get_experiment("b")
+    assert store.purge("experiment", b.experiment_id) == 1
+    with pytest.raises(NotFoundError):
+        store.get_run(gone.run_id)
+    assert store.stats()["metric_points"] == 0
+    assert store.comments("run", gone.run_id) == []
+    assert store.purge("run", keep.run_id) == 1
+    assert store.get_run(child.run_id).parent_run_id is None  # child kept, link cleared
+    with pytest.raises(ValueError, match="lifecycle"):
+        store.set_lifecycle("run", child.run_id, "hidden")
+
+
+def test_journal_ids_make_replay_idempotent(store):
+    run = _run(store)
+    chunk = _chunk(run.run_id, "loss", [0, 1], [1.0, 2.0])
+    assert store.write_metrics([chunk], journal_id="host--1--2--000000000001") is True
+    assert store.write_metrics([chunk], journal_id="host--1--2--000000000001") is False
+    assert store.history(run.run_id, "loss")[0].tolist() == [0, 1]
+
+
+def test_metrics_of_a_deleted_run_are_dropped_with_a_warning(store):
+    run, other = _run(store), _run(store)
+    store.purge("run", run.run_id)
+    with pytest.warns(RuntimeWarning, match="dropped metrics of deleted run"):
+        store.write_metrics(
+            [_chunk(run.run_id, "x", [0], [1.0]), _chunk(other.run_id, "x", [0], [2.0])]
+        )
+    assert store.history(other.run_id, "x")[1].tolist() == [2.0]
