@@ -22,6 +22,7 @@ __all__ = [
     "active_run",
     "flush",
     "get_run",
+    "get_store",
     "leaderboard_rows",
     "log",
     "resolve_store",
@@ -29,7 +30,6 @@ __all__ = [
     "runs",
     "set_store",
     "start_run",
-    "store",
 ]
 
 _LAZY = {
@@ -41,7 +41,7 @@ _LAZY = {
     "resume_run": "tracking.fluent",
     "runs": "tracking.fluent",
     "start_run": "tracking.fluent",
-    "store": "tracking.fluent",
+    "get_store": "tracking.fluent",
     "Run": "tracking.run",
     "resolve_store": "config",
     "set_store": "config",
@@ -69,12 +69,12 @@ if TYPE_CHECKING:
         active_run,
         flush,
         get_run,
+        get_store,
         leaderboard_rows,
         log,
         resume_run,
         runs,
         start_run,
-        store,
     )
     from .tracking.run import Run
 

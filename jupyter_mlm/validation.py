@@ -51,7 +51,8 @@ def metric_value(key: str, value: object) -> float:
     if getattr(value, "dtype", None) is not None and str(value.dtype) == "bool":  # type: ignore[attr-defined]
         raise TypeError(f"metric {key!r} must be a real number, got a boolean {tp.__name__}")
     try:
-        return float(value)  # type: ignore[arg-type]
+        item = getattr(value, "item", None)
+        return float(item() if shape is not None and item is not None else value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}"

@@ -76,7 +76,7 @@ def tracking(store_location, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]
     monkeypatch.delenv("MLM_ARTIFACTS", raising=False)
     mlm.set_store(store_location.store_uri, store_location.artifacts_uri)
     try:
-        yield mlm.store()
+        yield mlm.get_store()
     finally:
         for run in list(fluent._open.values()):
             run.finish()

@@ -87,6 +87,7 @@ class PgServer:
     _as_root: bool
     _base: Path  # removed on stop(): the dir we created (data_dir lives inside it)
     _stopped: bool = False
+    _opts: str = ""
 
     @property
     def log_path(self) -> Path:
@@ -104,6 +105,15 @@ class PgServer:
             self._pg("pg_ctl", "-D", self.data_dir, "-m", "immediate", "-w", "stop", check=False)
         finally:
             shutil.rmtree(self._base, ignore_errors=True)
+
+    def pause(self) -> None:
+        """Stop the server but keep its data (the store becomes unreachable)."""
+        self._pg("pg_ctl", "-D", self.data_dir, "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port."""
+        self._pg("pg_ctl", "-D", self.data_dir, "-o", self._opts, "-l", self.log_path, "-w",
+                 "-t", "60", "start")  # fmt: skip
 
     def __enter__(self) -> PgServer:
         return self
@@ -183,6 +193,7 @@ def start_postgres(tmp_dir: Path) -> PgServer:
                 f"-p {port} -k {shlex.quote(socket_dir)} -c listen_addresses=127.0.0.1 "
                 "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
             )
+            server._opts = opts
             server._pg("pg_ctl", "-D", data_dir, "-o", opts, "-l", server.log_path, "-w",
                        "-t", "60", "start")  # fmt: skip
             _run(False, bindir, base, "createdb", "-h", "127.0.0.1", "-p", str(port),

@@ -23,7 +23,7 @@ _open: dict[str, Run] = {}
 _exit_error: list[BaseException] = []
 
 
-def store(path: str | None = None) -> Store:
+def get_store(path: str | None = None) -> Store:
     """The store for ``path`` (default: the current directory), opened once per process."""
     return _connection(resolve_store(path))[0]
 
@@ -114,7 +114,7 @@ def log(metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None,
 
 
 def get_run(run_id: str) -> RunInfo:
-    return store().get_run(run_id)
+    return get_store().get_run(run_id)
 
 
 class RunList(list):
@@ -137,7 +137,7 @@ def runs(
     include_archived: bool = False,
 ) -> RunList:
     """Runs of one or more experiments (default: all), filtered and ordered, newest first."""
-    st = store()
+    st = get_store()
     ids = None
     if experiment is not None:
         names = [experiment] if isinstance(experiment, str) else list(experiment)
@@ -162,7 +162,7 @@ def leaderboard_rows(
     """Runs ranked by ``metric`` (each run's value picked by ``agg``); with ``group_by``, runs
     sharing those params form one row valued at the mean over its runs. Runs whose value is
     NaN are not ranked."""
-    st = store()
+    st = get_store()
     exp = st.get_experiment(experiment)
     groups = [group_by] if isinstance(group_by, str) else group_by
     return st.leaderboard(

@@ -114,7 +114,9 @@ class Writer:
         return True
 
     def _report(self, err: Exception, batch: list[SeriesChunk]) -> None:
-        first = not self._failing
+        """Warn once per outage and raise it on each open run's next call."""
+        if self._failing:
+            return
         self._failing = True
         msg = (
             f"jupyter-mlm could not write metrics to the store ({type(err).__name__}: {err}); "
@@ -125,8 +127,7 @@ class Writer:
         error.__cause__ = err
         for run in self._snapshot():
             run._set_writer_error(error)
-        if first:
-            warnings.warn(msg, RuntimeWarning, stacklevel=2)
+        warnings.warn(msg, RuntimeWarning, stacklevel=2)
 
     # the thread ---------------------------------------------------------------------------
     def _loop(self) -> None:
