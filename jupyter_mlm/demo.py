@@ -1,9 +1,8 @@
 """Run the quick-start notebook headless, then summarise what it logged.
 
 ``python -m jupyter_mlm.demo [--notebook PATH]`` runs ``notebooks/quickstart.ipynb`` with nbclient
-in a kernel of this interpreter, in the notebook's folder (so it finds the store it would find in
-JupyterLab), saves the executed copy beside the store and prints the store, its experiments and the
-best run. Needs the ``demo`` extra (nbclient, ipykernel...).
+in a kernel of this interpreter, in the notebook's folder (so it finds the same store as JupyterLab
+would), saves the executed copy beside the store and prints a summary. Needs the ``demo`` extra.
 """
 
 from __future__ import annotations
@@ -32,11 +31,11 @@ class NotebookFailed(Exception):
 
 
 def kernel_env(location: StoreLocation) -> dict[str, str]:
-    """This environment, with this ``jupyter_mlm`` importable and ``MLM_STORE`` made absolute."""
-    env = dict(os.environ)
-    src = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
-    if location.source == "environment":
+    """This environment, with this ``jupyter_mlm`` importable and the store this process uses
+    (``MLM_STORE`` or ``set_store``) pinned absolute; the default/``mlm.toml`` ones resolve alike."""
+    paths = (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH"))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, paths)))
+    if location.source in ("environment", "set_store"):
         env["MLM_STORE"], env["MLM_ARTIFACTS"] = location.store_uri, location.artifacts_uri
     return env
 
@@ -68,8 +67,10 @@ def run_notebook(notebook: Path, output: Path | None = None, timeout: int = CELL
     try:
         client.execute(env=kernel_env(location))
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-        error, i = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip(), started[-1]  # no colours
-        raise NotebookFailed(i + 1, nb.cells[i].source, error, output) from err
+        cell = nb.cells[started[-1]]  # its traceback if it raised, else "timed out"/"died"
+        tb = [o.traceback for o in cell.get("outputs", []) if o.output_type == "error"]
+        error = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(tb[-1]) if tb else str(err)).strip()
+        raise NotebookFailed(started[-1] + 1, cell.source, error, output) from err
     finally:
         output.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, output)
@@ -81,9 +82,8 @@ def summarize(location: StoreLocation, experiment: str = EXPERIMENT, metric: str
     from .store import open_store
 
     with open_store(location) as st:
-        stats = st.stats()
         print(f"Store:       {location.describe()}")
-        print(f"Experiments: {stats['experiments']}, runs: {stats['runs']}")
+        print("Experiments: {experiments}, runs: {runs}".format(**st.stats()))
         ids = [e.experiment_id for e in st.list_experiments() if e.name == experiment]
         for exp in st.list_experiments():
             print(f"  {exp.name:<30} {len(st.search_runs([exp.experiment_id])):>5} runs")

@@ -4,6 +4,7 @@ the process start time, so a recycled pid does not count), by heartbeat from els
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import socket
 import time
@@ -12,6 +13,15 @@ import time
 HEARTBEAT_INTERVAL = 10.0
 #: ...and a run on another host whose heartbeat is older than this reads ``crashed``.
 HEARTBEAT_TIMEOUT = 120.0
+
+
+@functools.cache
+def current_user() -> str:
+    """The OS user of this process (recorded as the owner of runs and comments)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 @functools.cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import time
@@ -13,24 +12,23 @@ from typing import Any
 
 from sqlalchemy import delete, exc, func, select, update
 
-from ..entities import Comment, Experiment, LeaderboardRow, MetricSummary, RunInfo
+from ..entities import Experiment, LeaderboardRow, RunInfo
 from ..errors import ConflictError, NotFoundError
 from ..validation import check_key, check_mapping, check_status, param_json, param_number, tag_value
 from . import engine as db
 from . import liveness, search
+from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
 from .files_mixin import FilesMixin
 from .metric_blocks import SeriesChunk, write_chunks
 from .migrate import ensure_schema
 from .naming import run_name
+from .run_loading import load_runs
 from .schema import (
-    BLOB_REFERENCES,
-    comments,
     experiments,
     journal_replays,
     metric_blocks,
-    metric_summaries,
     runs,
 )
 from .schema import params as params_t
@@ -39,14 +37,7 @@ from .schema import tags as tags_t
 LIFECYCLES = ("active", "archived")
 
 
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
-
-
-class SqlStore(FilesMixin, Store):
+class SqlStore(FilesMixin, AdminMixin, Store):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
         self.blobs = blobs
@@ -133,7 +124,7 @@ class SqlStore(FilesMixin, Store):
                     host=liveness.hostname(),
                     pid=os.getpid(),
                     pid_started=liveness.own_token(),
-                    user=current_user(),
+                    user=liveness.current_user(),
                 )
             )
             if param_rows:
@@ -143,7 +134,7 @@ class SqlStore(FilesMixin, Store):
         return self.get_run(run_id)
 
     def get_run(self, run_id: str) -> RunInfo:
-        found = self._load_runs([run_id])
+        found = load_runs(self.engine, [run_id])
         if not found:
             raise NotFoundError(f"no run with id {run_id!r} in store {db.describe(self.engine)}")
         return found[0]
@@ -314,7 +305,7 @@ class SqlStore(FilesMixin, Store):
             ids = search.search_run_ids(
                 conn, experiment_ids, where, order_by, limit, include_archived
             )
-        found = {r.run_id: r for r in self._load_runs(ids)}
+        found = {r.run_id: r for r in load_runs(self.engine, ids)}
         return [found[i] for i in ids if i in found]
 
     def leaderboard(
@@ -340,182 +331,10 @@ class SqlStore(FilesMixin, Store):
                 limit=limit,
             )
 
-    # comments -----------------------------------------------------------------------------
-    def add_comment(self, target_kind: str, target_id: str, body: str) -> Comment:
-        if target_kind not in ("run", "experiment", "checkpoint", "model"):
-            raise ValueError(f"cannot comment on a {target_kind!r}")
-        if not isinstance(body, str) or not body.strip():
-            raise ValueError("a comment needs a non-empty text")
-        if target_kind == "run":
-            self.get_run(target_id)
-        row = dict(
-            comment_id=uuid.uuid4().hex,
-            target_kind=target_kind,
-            target_id=target_id,
-            author=current_user(),
-            body=body,
-            created_at=time.time(),
-        )
-        with db.write(self.engine, "add a comment") as conn:
-            conn.execute(comments.insert().values(**row))
-        return Comment(**row)
-
-    def comments(self, target_kind: str, target_id: str) -> list[Comment]:
-        c = comments.c
-        with db.read(self.engine, "read comments") as conn:
-            return [
-                Comment(**r._asdict())
-                for r in conn.execute(
-                    select(comments)
-                    .where(c.target_kind == target_kind, c.target_id == target_id)
-                    .order_by(c.created_at)
-                )
-            ]
-
-    # lifecycle ----------------------------------------------------------------------------
-    def set_lifecycle(self, kind: str, ident: str, lifecycle: str) -> None:
-        if lifecycle not in LIFECYCLES:
-            raise ValueError(f"lifecycle must be one of {LIFECYCLES}, got {lifecycle!r}")
-        table, col = self._target(kind, ident)
-        with db.write(self.engine, f"{lifecycle} {kind} {ident}") as conn:
-            conn.execute(update(table).where(col == ident).values(lifecycle=lifecycle))
-
-    def purge(self, kind: str, ident: str) -> int:
-        table, col = self._target(kind, ident)
-        with db.write(self.engine, f"delete {kind} {ident}") as conn:
-            if kind == "run":
-                ids = [ident]
-            else:
-                ids = list(
-                    conn.execute(
-                        select(runs.c.run_id).where(runs.c.experiment_id == ident)
-                    ).scalars()
-                )
-            conn.execute(delete(comments).where(comments.c.target_id.in_([*ids, ident])))
-            conn.execute(delete(table).where(col == ident))
-        return len(ids)
-
-    def _target(self, kind: str, ident: str):
-        if kind == "run":
-            self.get_run(ident)
-            return runs, runs.c.run_id
-        if kind == "experiment":
-            self.get_experiment(ident)
-            return experiments, experiments.c.experiment_id
-        raise ValueError(f"kind must be 'run' or 'experiment', got {kind!r}")
-
-    def referenced_blobs(self) -> set[str]:
-        with db.read(self.engine, "list referenced blobs") as conn:
-            return {
-                bid
-                for table, col in BLOB_REFERENCES
-                for bid in conn.execute(select(table.c[col]).distinct()).scalars()
-            }
-
-    def stats(self) -> dict[str, Any]:
-        with db.read(self.engine, "read store statistics") as conn:
-            count = lambda t: conn.execute(select(func.count()).select_from(t)).scalar_one()  # noqa: E731
-            points = conn.execute(
-                select(func.coalesce(func.sum(metric_summaries.c.count), 0))
-            ).scalar_one()
-            return {
-                "experiments": count(experiments),
-                "runs": count(runs),
-                "metric_points": int(points),
-                "metric_blocks": count(metric_blocks),
-            }
-
     # helpers ------------------------------------------------------------------------------
     def _require_run(self, conn, run_id: str) -> None:
         if conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
             raise NotFoundError(f"no run with id {run_id!r} in store {db.describe(self.engine)}")
-
-    def _load_runs(self, run_ids: list[str]) -> list[RunInfo]:
-        if not run_ids:
-            return []
-        r, e = runs.c, experiments.c
-        out, dead = [], []
-        now = time.time()
-        with db.read(self.engine, "read runs") as conn:
-            run_params = search.params_of(conn, run_ids)
-            rows, run_tags, sums = [], {}, {}
-            for chunk in search._chunks(run_ids):
-                rows += conn.execute(
-                    select(runs, e.name.label("experiment"))
-                    .join(experiments, e.experiment_id == r.experiment_id)
-                    .where(r.run_id.in_(chunk))
-                ).all()
-                for t in conn.execute(select(tags_t).where(tags_t.c.run_id.in_(chunk))):
-                    run_tags.setdefault(t.run_id, {})[t.key] = t.value
-                for s in conn.execute(
-                    select(metric_summaries).where(metric_summaries.c.run_id.in_(chunk))
-                ):
-                    sums.setdefault(s.run_id, {})[s.key] = _summary(s)
-        for row in rows:
-            status = row.status
-            if status == "running" and liveness.is_dead(
-                row.host, row.pid, row.pid_started, row.heartbeat_at, now
-            ):
-                status = "crashed"
-                dead.append((row.run_id, row.heartbeat_at))
-            out.append(
-                RunInfo(
-                    run_id=row.run_id,
-                    experiment_id=row.experiment_id,
-                    experiment=row.experiment,
-                    name=row.name,
-                    status=status,
-                    start_time=row.start_time,
-                    end_time=row.heartbeat_at
-                    if status == "crashed" and row.end_time is None
-                    else row.end_time,
-                    parent_run_id=row.parent_run_id,
-                    user=row.user,
-                    host=row.host,
-                    pid=row.pid,
-                    error=row.error,
-                    lifecycle=row.lifecycle,
-                    params=run_params.get(row.run_id, {}),
-                    tags=run_tags.get(row.run_id, {}),
-                    metrics=sums.get(row.run_id, {}),
-                )
-            )
-        if dead:
-            self._mark_crashed(dead)
-        return out
-
-    def _mark_crashed(self, dead: list[tuple[str, float]]) -> None:
-        """Record what readers already see; a read-only store just keeps reporting it."""
-        try:
-            with db.write(self.engine, "mark crashed runs") as conn:
-                for run_id, hb in dead:
-                    conn.execute(
-                        update(runs)
-                        .where(
-                            runs.c.run_id == run_id,
-                            runs.c.status == "running",
-                            runs.c.heartbeat_at == hb,
-                        )
-                        .values(status="crashed", end_time=hb)
-                    )
-        except Exception as err:
-            warnings.warn(
-                f"jupyter-mlm: could not record crashed runs: {err}", RuntimeWarning, stacklevel=3
-            )
-
-
-def _summary(row: Any) -> MetricSummary:
-    nan = float("nan")
-    return MetricSummary(
-        key=row.key,
-        last=nan if row.last is None else row.last,
-        last_step=row.last_step,
-        last_time=row.last_time,
-        min=nan if row.min is None else row.min,
-        max=nan if row.max is None else row.max,
-        count=row.count,
-        sum=nan if row.sum is None else row.sum,
-    )
 
 
 def _param_rows(run_id: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
