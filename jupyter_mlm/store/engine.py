@@ -64,20 +64,27 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextlib.contextmanager
 def write(engine: Engine, what: str) -> Iterator[Connection]:
-    """A write transaction. On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``) so
-    concurrent writers wait on ``busy_timeout`` instead of failing on a lock upgrade."""
-    with translate_errors(engine, what), engine.connect() as conn:
-        if is_sqlite(engine):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.exec_driver_sql("ROLLBACK")
-                raise
-            conn.exec_driver_sql("COMMIT")
-        else:
-            with conn.begin():
-                yield conn
+    """A write transaction that commits, or rolls back on any exception."""
+    with translate_errors(engine, what), engine.connect() as conn, transaction(conn):
+        yield conn
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[None]:
+    """One transaction on ``conn``. On SQLite it takes the write lock up front (``BEGIN
+    IMMEDIATE``) so concurrent writers wait on ``busy_timeout`` instead of failing on a lock
+    upgrade."""
+    if not is_sqlite(conn.engine):
+        with conn.begin():
+            yield
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")
 
 
 @contextlib.contextmanager

@@ -57,19 +57,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to ``revision`` (imports Alembic, so only when needed)."""
     from alembic import command
 
-    with db.translate_errors(engine, "migrate the schema"), engine.connect() as conn:
-        cfg = alembic_config(conn)
-        if db.is_sqlite(engine):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            try:
-                command.upgrade(cfg, revision)
-            except BaseException:
-                conn.exec_driver_sql("ROLLBACK")
-                raise
-            conn.exec_driver_sql("COMMIT")
-        else:
-            with conn.begin():
-                command.upgrade(cfg, revision)
+    with (
+        db.translate_errors(engine, "migrate the schema"),
+        engine.connect() as conn,
+        db.transaction(conn),
+    ):
+        command.upgrade(alembic_config(conn), revision)
 
 
 def alembic_config(conn: Connection):  # -> alembic.config.Config

@@ -120,11 +120,8 @@ class SqlStore(FilesMixin, AdminMixin, Store):
                     status="running",
                     parent_run_id=parent_run_id,
                     start_time=now,
-                    heartbeat_at=now,
-                    host=liveness.hostname(),
-                    pid=os.getpid(),
-                    pid_started=liveness.own_token(),
                     user=liveness.current_user(),
+                    **_owner(now),
                 )
             )
             if param_rows:
@@ -155,15 +152,7 @@ class SqlStore(FilesMixin, AdminMixin, Store):
             done = conn.execute(
                 update(runs)
                 .where(runs.c.run_id == run_id)
-                .values(
-                    status="running",
-                    end_time=None,
-                    error=None,
-                    heartbeat_at=time.time(),
-                    host=liveness.hostname(),
-                    pid=os.getpid(),
-                    pid_started=liveness.own_token(),
-                )
+                .values(status="running", end_time=None, error=None, **_owner(time.time()))
             ).rowcount
         if not done:
             raise NotFoundError(f"no run with id {run_id!r}")
@@ -335,6 +324,16 @@ class SqlStore(FilesMixin, AdminMixin, Store):
     def _require_run(self, conn, run_id: str) -> None:
         if conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
             raise NotFoundError(f"no run with id {run_id!r} in store {db.describe(self.engine)}")
+
+
+def _owner(now: float) -> dict[str, Any]:
+    """The columns that tie a running run to this process (see ``liveness``)."""
+    return {
+        "heartbeat_at": now,
+        "host": liveness.hostname(),
+        "pid": os.getpid(),
+        "pid_started": liveness.own_token(),
+    }
 
 
 def _param_rows(run_id: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
