@@ -65,7 +65,7 @@ def run_notebook(notebook: Path, output: Path | None = None, timeout: int = CELL
     started: list[int] = []  # indices of the cells run so far: the last one is running
     client.on_cell_execute = lambda cell_index, **_: started.append(cell_index)
     try:
-        client.execute(env=kernel_env(location))
+        client.execute(env=kernel_env(location), cleanup_kc=True)  # shut our km's kernel down
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         cell = nb.cells[started[-1]]  # its traceback if it raised, else "timed out"/"died"
         tb = [o.traceback for o in cell.get("outputs", []) if o.output_type == "error"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+import psutil
 import pytest
 
 import jupyter_mlm as mlm
@@ -32,6 +33,12 @@ def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def kernels_left() -> list[psutil.Process]:
+    """Kernel processes this test process started and did not shut down."""
+    children = psutil.Process().children(recursive=True)
+    return [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+
+
 def test_quickstart_notebook_logs_runs_curves_and_files(
     store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -39,6 +46,7 @@ def test_quickstart_notebook_logs_runs_curves_and_files(
     executed = demo.run_notebook(demo.DEFAULT_NOTEBOOK, tmp_path / "executed.ipynb")
 
     assert demo.DEFAULT_NOTEBOOK.read_bytes() == source_before  # the source stays clean
+    assert not kernels_left()
     nb = nbformat.read(executed, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
@@ -93,3 +101,4 @@ def test_a_failing_cell_is_reported_with_its_number(store_dir: Path, tmp_path: P
     assert "ZeroDivisionError" in err.error and "\x1b[" not in err.error
     assert "cell 3 ('x / 0') failed" in str(err)
     assert err.output.is_file()  # the partly executed copy, for a look at what went wrong
+    assert not kernels_left()
