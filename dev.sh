@@ -88,15 +88,17 @@ cmd_test() {
   for d in jupyter_mlm tests benchmarks; do [[ -d "$d" ]] && dirs+=("$d"); done
   say "ruff check ${dirs[*]}"
   "$VENV/bin/ruff" check "${dirs[@]}" || lint=$?
+  say "mypy jupyter_mlm"
+  "$VENV/bin/mypy" || lint=$?
   say "pytest $*"
   "$VENV/bin/python" -m pytest "$@" || rc=$?
   if [[ $rc -eq 5 ]]; then
     echo "dev.sh: FAILED: pytest collected no tests (exit code 5) — check the arguments/paths" >&2
   elif [[ $rc -eq 0 && $lint -ne 0 ]]; then
-    echo "dev.sh: FAILED: tests passed but 'ruff check' reported problems (see above)" >&2
+    echo "dev.sh: FAILED: tests passed but ruff or mypy reported problems (see above)" >&2
     rc=1
   elif [[ $lint -ne 0 ]]; then
-    echo "dev.sh: note: 'ruff check' also reported problems (see above)" >&2
+    echo "dev.sh: note: ruff or mypy also reported problems (see above)" >&2
   fi
   exit "$rc"
 }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
 
-from ..entities import Comment
+from ..entities import Comment, Experiment, RunInfo
 from . import engine as db
 from . import liveness
 from .schema import BLOB_REFERENCES, comments, experiments, metric_blocks, metric_summaries, runs
@@ -20,6 +22,10 @@ COMMENT_TARGETS = ("run", "experiment", "checkpoint", "model")
 class AdminMixin:
     """Part of ``SqlStore``; relies on its ``engine``, ``get_run`` and ``get_experiment``."""
 
+    engine: Engine
+    get_run: Callable[[str], RunInfo]
+    get_experiment: Callable[[str], Experiment]
+
     # comments -----------------------------------------------------------------------------
     def add_comment(self, target_kind: str, target_id: str, body: str) -> Comment:
         if target_kind not in ("run", "experiment", "checkpoint", "model"):
@@ -28,7 +34,7 @@ class AdminMixin:
             raise ValueError("a comment needs a non-empty text")
         if target_kind == "run":
             self.get_run(target_id)
-        row = dict(
+        row: dict[str, Any] = dict(
             comment_id=uuid.uuid4().hex,
             target_kind=target_kind,
             target_id=target_id,

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection, Engine
 
 from ..entities import Artifact, LoggedBlob
 from ..validation import check_key
 from . import engine as db
+from .blobs import BlobStore
 from .schema import artifacts, images, texts
 
 
 class FilesMixin:
     """Part of ``SqlStore``; relies on its ``engine``, ``blobs`` and ``_require_run``."""
 
+    engine: Engine
+    blobs: BlobStore
+    _require_run: Callable[[Connection, str], None]
+
     def add_text(self, run_id: str, name: str, text: str, step: int | None) -> LoggedBlob:
         check_key(name, "text name")
         if not isinstance(text, str):
             raise TypeError(f"text {name!r} must be a str, got {type(text).__name__}")
         data = text.encode("utf-8")
-        blob_id = self.blobs.put_bytes(data)  # type: ignore[attr-defined]
-        row = dict(
+        blob_id = self.blobs.put_bytes(data)
+        row: dict[str, Any] = dict(
             run_id=run_id,
             name=name,
             step=step,
@@ -37,8 +45,8 @@ class FilesMixin:
         self, run_id: str, name: str, png: bytes, size: tuple[int, int], step: int | None
     ) -> LoggedBlob:
         check_key(name, "image name")
-        blob_id = self.blobs.put_bytes(png)  # type: ignore[attr-defined]
-        row = dict(
+        blob_id = self.blobs.put_bytes(png)
+        row: dict[str, Any] = dict(
             run_id=run_id,
             name=name,
             step=step,
@@ -55,10 +63,12 @@ class FilesMixin:
         src = Path(path)
         if not src.is_file():
             raise FileNotFoundError(f"artifact {str(src)!r} is not a file")
-        blob_id, size = self.blobs.put_file(src)  # type: ignore[attr-defined]
-        row = dict(run_id=run_id, name=name, blob_id=blob_id, size=size, created_at=time.time())
-        with db.write(self.engine, f"log artifact {name!r}") as conn:  # type: ignore[attr-defined]
-            self._require_run(conn, run_id)  # type: ignore[attr-defined]
+        blob_id, size = self.blobs.put_file(src)
+        row: dict[str, Any] = dict(
+            run_id=run_id, name=name, blob_id=blob_id, size=size, created_at=time.time()
+        )
+        with db.write(self.engine, f"log artifact {name!r}") as conn:
+            self._require_run(conn, run_id)
             conn.execute(
                 delete(artifacts).where(artifacts.c.run_id == run_id, artifacts.c.name == name)
             )
@@ -75,14 +85,14 @@ class FilesMixin:
         return [Artifact(**r) for r in self._rows(artifacts, run_id)]
 
     def _insert(self, table, row: dict, run_id: str) -> None:
-        with db.write(self.engine, f"log {table.name[:-1]} {row['name']!r}") as conn:  # type: ignore[attr-defined]
-            self._require_run(conn, run_id)  # type: ignore[attr-defined]
+        with db.write(self.engine, f"log {table.name[:-1]} {row['name']!r}") as conn:
+            self._require_run(conn, run_id)
             conn.execute(table.insert().values(**row))
 
     def _rows(self, table, run_id: str) -> list[dict]:
         order = table.c.id if "id" in table.c else table.c.name
-        with db.read(self.engine, f"list {table.name}") as conn:  # type: ignore[attr-defined]
-            self._require_run(conn, run_id)  # type: ignore[attr-defined]
+        with db.read(self.engine, f"list {table.name}") as conn:
+            self._require_run(conn, run_id)
             rows = conn.execute(select(table).where(table.c.run_id == run_id).order_by(order))
             return [{k: v for k, v in r._asdict().items() if k != "id"} for r in rows]
 

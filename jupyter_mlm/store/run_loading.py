@@ -26,7 +26,9 @@ def load_runs(engine: Engine, run_ids: list[str]) -> list[RunInfo]:
     now = time.time()
     with db.read(engine, "read runs") as conn:
         run_params = search.params_of(conn, run_ids)
-        rows, run_tags, sums = [], {}, {}
+        rows: list[Any] = []
+        run_tags: dict[str, dict[str, str]] = {}
+        sums: dict[str, dict[str, MetricSummary]] = {}
         for chunk in search._chunks(run_ids):
             rows += conn.execute(
                 select(runs, e.name.label("experiment"))
