@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 import threading
 from collections.abc import Mapping
@@ -200,6 +201,20 @@ def _at_exit() -> None:
         w.close()
 
 
+def _after_fork_in_child() -> None:
+    """A forked child shares nothing with the parent's writer: it would write the parent's
+    buffered points twice. Runs of the parent are detached; stores reopen on next use."""
+    global _lock
+    _lock = threading.RLock()
+    for run in list(_open.values()):
+        run._detach_after_fork()
+    _open.clear()
+    _active.clear()
+    _stores.clear()
+
+
 _previous_hook = sys.excepthook
 sys.excepthook = _excepthook
 atexit.register(_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -48,7 +48,7 @@ class Run:
         self._next: list[int] = []
         self._finished = False
         self._writer_error: WriterError | None = None
-        self._pid = os.getpid()
+        self._ended_why = "has ended; start or resume a run to log"
         for key, step in last_steps.items():
             self._new_key(key, step + 1)
         writer.register(self)
@@ -64,9 +64,7 @@ class Run:
         if self._writer_error is not None:
             self._raise_writer_error()
         if self._finished:
-            raise MlmError(
-                f"run {self.name} ({self.run_id}) has ended; start or resume a run to log"
-            )
+            raise MlmError(f"run {self.name} ({self.run_id}) {self._ended_why}")
         if metrics is not None:
             if not isinstance(metrics, Mapping):
                 raise TypeError(f"log() takes a dict of metrics, got {type(metrics).__name__}")
@@ -219,7 +217,17 @@ class Run:
         if self._writer_error is not None:
             self._raise_writer_error()
         if self._finished:
-            raise MlmError(f"run {self.name} ({self.run_id}) has ended")
+            raise MlmError(f"run {self.name} ({self.run_id}) {self._ended_why}")
+
+    def _detach_after_fork(self) -> None:
+        """In a forked child: the run belongs to the parent, whose writer flushes its points."""
+        self._finished = True
+        self._ended_why = (
+            "belongs to the parent process; in a child process start a run of its own "
+            "(e.g. mlm.start_run(..., parent=run_id))"
+        )
+        self._buffer.take()
+        self._lock = threading.Lock()
 
     def _set_writer_error(self, error: WriterError) -> None:
         self._writer_error = error

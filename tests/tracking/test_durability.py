@@ -246,3 +246,29 @@ def test_postgres_ingest_and_history_read(pg_admin_uri, tmp_path):
         assert steps.tolist() == list(range(50_000)) and values[-1] == 49_999 / 50_000
     finally:
         mlm.set_store(None)
+
+
+def test_forked_child_does_not_write_the_parents_points_twice(tracking):
+    run = mlm.start_run("fork")
+    for i in range(10):
+        run.log(x=float(i))
+    pid = os.fork()
+    if pid == 0:  # child: the parent's run is not ours; a run of our own works
+        code = 0
+        try:
+            try:
+                run.log(x=99.0)
+                code = 3
+            except mlm.MlmError as err:
+                code = 0 if "belongs to the parent process" in str(err) else 4
+            with mlm.start_run("fork-child", parent=run.run_id) as child:
+                child.log(y=1.0)
+        except BaseException:
+            code = 5
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    run.finish()
+    assert run.history("x")[1].tolist() == [float(i) for i in range(10)]
+    child = mlm.runs("fork-child")[0]
+    assert child.parent_run_id == run.run_id and child.metrics["y"].count == 1
