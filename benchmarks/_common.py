@@ -19,6 +19,8 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,7 +87,7 @@ def pct(xs: list[float], q: float) -> float:
     s = sorted(xs)
     if not s:
         return float("nan")
-    k = max(0, min(len(s) - 1, int(round(q / 100 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, round(q / 100 * len(s) + 0.5) - 1))
     return s[k]
 
 
@@ -113,6 +115,20 @@ def peak_rss_mb() -> float:
     """Peak resident set size of this process so far, MB (ru_maxrss is KiB on Linux)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def load_series(store, run_id: str, key: str, n: int, chunk: int = 200_000) -> None:
+    """Bulk-load ``n`` points (steps 0..n-1) of one series into ``store``, the way the writer
+    does: ``series.pack`` + ``store.write_metrics``, ``chunk`` points per transaction."""
+    from jupyter_mlm.tracking.series import pack
+
+    now = time.time()
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        steps = array("q", range(lo, hi))
+        values = array("d", (i * 1e-6 for i in range(lo, hi)))
+        times = array("d", (now + i * 1e-3 for i in range(lo, hi)))
+        store.write_metrics([pack(run_id, key, steps, values, times)])
 
 
 def parse_args(description: str, postgres: bool = False) -> argparse.Namespace:
@@ -150,14 +166,12 @@ def reset_postgres_schema(uri: str) -> None:
     """Drop everything in the public schema (a fresh store per benchmark)."""
     import psycopg
 
-    with psycopg.connect(_libpq_uri(uri), autocommit=True) as conn:
+    with psycopg.connect(libpq_uri(uri), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
 
 
-def _libpq_uri(uri: str) -> str:
+def libpq_uri(uri: str) -> str:
+    """A SQLAlchemy-style URI (postgresql+psycopg://...) as libpq/psycopg accepts it."""
     scheme, rest = uri.split("://", 1)
     return "postgresql://" + rest if "+" in scheme or scheme == "postgres" else uri
-
-
-libpq_uri = _libpq_uri

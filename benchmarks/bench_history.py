@@ -11,21 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from array import array
 
-from _common import figure, median, parse_args, tempdir
-
-
-def load_series(store, run_id: str, key: str, n: int, chunk: int = 200_000) -> None:
-    from jupyter_mlm.tracking.series import pack
-
-    now = time.time()
-    for lo in range(0, n, chunk):
-        hi = min(n, lo + chunk)
-        steps = array("q", range(lo, hi))
-        values = array("d", (i * 1e-6 for i in range(lo, hi)))
-        times = array("d", (now + i * 1e-3 for i in range(lo, hi)))
-        store.write_metrics([pack(run_id, key, steps, values, times)])
+from _common import figure, load_series, median, parse_args, tempdir
 
 
 def main() -> None:

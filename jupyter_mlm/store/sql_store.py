@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, exc, func, select, update
+from sqlalchemy import delete, exc, select, update
 
 from ..entities import Experiment, LeaderboardRow, RunInfo
 from ..errors import ConflictError, NotFoundError
@@ -275,9 +275,10 @@ class SqlStore(FilesMixin, AdminMixin, Store):
         return steps, values, times
 
     def last_steps(self, run_id: str) -> dict[str, int]:
-        b = metric_blocks.c
+        """The step of each metric's last logged point (where automatic steps resume)."""
+        s = metric_summaries.c
         with db.read(self.engine, "read metric steps") as conn:
-            stmt = select(b.key, func.max(b.last_step)).where(b.run_id == run_id).group_by(b.key)
+            stmt = select(s.key, s.last_step).where(s.run_id == run_id)
             return {key: int(step) for key, step in conn.execute(stmt)}
 
     # queries ------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ writer thread does the I/O."""
 from __future__ import annotations
 
 import os
-import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..entities import Artifact, LoggedBlob, RunInfo
 from ..errors import MlmError, WriterError
 from ..validation import check_key, check_status, metric_value
-from .series import PointBuffer
+from .series import PointBuffer, Slot
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,11 +41,10 @@ class Run:
         self._info = info
         self._store = store
         self._writer = writer
-        self._lock = threading.Lock()
         self._buffer = PointBuffer()
-        self._index: dict[str, int] = {}
-        self._next: list[int] = []
         self._finished = False
+        self._blocked = False  # finished or a writer error to raise: log() checks only this
+        self._soft = SOFT_LIMIT
         self._writer_error: WriterError | None = None
         self._ended_why = "has ended; start or resume a run to log"
         for key, step in last_steps.items():
@@ -61,70 +59,65 @@ class Run:
         self, metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kw: Any
     ) -> None:
         """Record metric values; ``step`` defaults to one more than the key's last step."""
-        if self._writer_error is not None:
-            self._raise_writer_error()
-        if self._finished:
-            raise MlmError(f"run {self.name} ({self.run_id}) {self._ended_why}")
-        if metrics is not None:
-            if not isinstance(metrics, Mapping):
-                raise TypeError(f"log() takes a dict of metrics, got {type(metrics).__name__}")
+        if self._blocked:
+            self._raise_blocked()
+        items: Mapping[str, Any]
+        if metrics is None:
+            items = kw
+        elif isinstance(metrics, Mapping):
             items = {**metrics, **kw} if kw else metrics
         else:
-            items = kw
-        if step is not None and (type(step) is not int or not 0 <= step <= _MAX_STEP):
-            step = _check_step(step)
-        t = _time()
-        index, nxt, buf = self._index, self._next, self._buffer
-        key = None
-        with self._lock:
-            try:
-                for key, value in items.items():
-                    kid = index.get(key)
-                    if kid is None:
-                        kid = self._new_key(key, 0)
-                    if type(value) is not float:
-                        value = metric_value(key, value)
-                    if step is None:
-                        s = nxt[kid]
-                        nxt[kid] = s + 1
-                    else:
-                        s = step
-                    buf.steps[kid].append(s)
-                    buf.values[kid].append(value)
-                    buf.times[kid].append(t)
-            except BaseException:
-                self._undo(items, key, step is None)
-                raise
-            if step is not None:
-                for key in items:
-                    nxt[index[key]] = step + 1
-            buf.pending += len(items)
-            pending = buf.pending
-        if pending >= SOFT_LIMIT:
-            if pending >= HARD_LIMIT:
-                self._writer.spill(self)
-            else:
-                self._writer.wake()
-
-    def _undo(self, items: Mapping[str, Any], failed: str | None, auto: bool) -> None:
-        """Take back the points a failing ``log`` call appended before the key that failed."""
+            raise TypeError(f"log() takes a dict of metrics, got {type(metrics).__name__}")
+        if step is not None:
+            self._log_at(items, step)
+            return
         buf = self._buffer
-        for key in items:
-            if key == failed:
-                break
-            kid = self._index[key]
-            step = buf.steps[kid].pop()
-            buf.values[kid].pop()
-            buf.times[kid].pop()
-            if auto:
-                self._next[kid] = step
+        generation = buf.generation
+        slots = buf.slots
+        t = _time()
+        key = None
+        slot: Slot | None = None
+        try:
+            for key, value in items.items():
+                slot = slots.get(key)
+                if slot is None:
+                    slot = self._new_key(key, 0)
+                if type(value) is not float:
+                    value = metric_value(key, value)
+                slot[0](value)
+                slot[1](t)
+        except BaseException:
+            buf.undo(items, key, generation)
+            raise
+        if slot is not None and len(slot[2]) >= self._soft:
+            self._pressure()
 
-    def _new_key(self, key: str, next_step: int) -> int:
+    def _log_at(self, items: Mapping[str, Any], step: Any) -> None:
+        """``log`` with an explicit step: validated whole first, then appended under the lock."""
+        if type(step) is not int or not 0 <= step <= _MAX_STEP:
+            step = _check_step(step)
+        points = [(check_key(k, "metric"), metric_value(k, v)) for k, v in items.items()]
+        buf = self._buffer
+        t = _time()
+        with buf.lock:
+            for key, value in points:
+                slot = buf.slots.get(key) or self._new_key(key, 0)
+                buf.add_at(slot[3], step, value, t)
+        self._pressure()
+
+    def _pressure(self) -> None:
+        """Many points wait: wake the writer, or past the memory bound spill them ourselves."""
+        pending = self._buffer.pending
+        if pending >= HARD_LIMIT:
+            self._writer.spill(self)
+        elif pending >= SOFT_LIMIT:
+            self._writer.wake()
+
+    def _new_key(self, key: str, next_step: int) -> Slot:
         check_key(key, "metric")
-        kid = self._buffer.add_key(key)
-        self._index[key] = kid
-        self._next.append(next_step)
-        return kid
+        slot = self._buffer.add_key(key, next_step)
+        self._soft = max(1, SOFT_LIMIT // len(self._buffer.keys))
+        return slot
 
     def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(steps, values, unix times) of ``key``, including points not yet flushed."""
@@ -186,7 +179,7 @@ class Run:
             raise ValueError("finish() needs an end status, not 'running'")
         if self._finished:
             return
-        self._finished = True
+        self._finished = self._blocked = True
         try:
             self._writer.flush([self])
         finally:
@@ -214,6 +207,10 @@ class Run:
             )
 
     def _check_usable(self) -> None:
+        if self._blocked:
+            self._raise_blocked()
+
+    def _raise_blocked(self) -> None:
         if self._writer_error is not None:
             self._raise_writer_error()
         if self._finished:
@@ -221,19 +218,20 @@ class Run:
 
     def _detach_after_fork(self) -> None:
         """In a forked child: the run belongs to the parent, whose writer flushes its points."""
-        self._finished = True
+        self._finished = self._blocked = True
         self._ended_why = (
             "belongs to the parent process; in a child process start a run of its own "
             "(e.g. mlm.start_run(..., parent=run_id))"
         )
-        self._buffer.take()
-        self._lock = threading.Lock()
+        self._buffer = PointBuffer()  # the parent's writer may have held its lock at fork
 
     def _set_writer_error(self, error: WriterError) -> None:
         self._writer_error = error
+        self._blocked = True
 
     def _raise_writer_error(self) -> None:
         error, self._writer_error = self._writer_error, None
+        self._blocked = self._finished
         assert error is not None
         raise error
 

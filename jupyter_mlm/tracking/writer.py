@@ -150,6 +150,5 @@ class Writer:
 
 
 def _take(run: Run) -> list[SeriesChunk]:
-    with run._lock:
-        series = run._buffer.take()
+    series = run._buffer.take()
     return [pack(run.run_id, key, s, v, t) for key, s, v, t in series]

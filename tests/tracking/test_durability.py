@@ -272,3 +272,28 @@ def test_forked_child_does_not_write_the_parents_points_twice(tracking):
     assert run.history("x")[1].tolist() == [float(i) for i in range(10)]
     child = mlm.runs("fork-child")[0]
     assert child.parent_run_id == run.run_id and child.metrics["y"].count == 1
+
+
+def test_lock_free_buffer_loses_and_misaligns_nothing_under_constant_flushing(tracking):
+    import threading
+
+    run = mlm.start_run("race")
+    stop = threading.Event()
+
+    def flusher():
+        while not stop.is_set():
+            run._writer.flush([run])
+
+    thread = threading.Thread(target=flusher)
+    thread.start()
+    try:
+        for i in range(100_000):
+            run.log(a=float(i), b=float(-i))
+    finally:
+        stop.set()
+        thread.join()
+    run.finish()
+    for key, sign in (("a", 1.0), ("b", -1.0)):
+        steps, values, _ = run.history(key)
+        assert steps.tolist() == list(range(100_000))
+        assert (values == sign * steps).all()

@@ -204,3 +204,24 @@ def test_nested_runs_and_queries(tracking):
     assert [r.params["fold"] for r in rows] == [0, 1]
     with pytest.raises(NotFoundError):
         mlm.runs("no-such-experiment")
+
+
+def test_explicit_and_automatic_steps_mix_across_flushes(tracking):
+    run = mlm.start_run("mixed-steps")
+    run.log(a=0.0)  # 0
+    run.log(a=1.0, step=5)  # 5
+    run.log(a=2.0)  # 6
+    run.flush()
+    run.log(a=3.0)  # 7
+    run.log(a=4.0, step=2)  # 2 (steps may go back: they are recorded as given)
+    run.log(a=5.0)  # 3
+    run.log({"a": 6.0, "b": 1.0}, step=100)
+    run.log(b=2.0)  # 101
+    run.finish()
+    assert run.history("a")[0].tolist() == [0, 5, 6, 7, 2, 3, 100]
+    assert run.history("a")[1].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert run.history("b")[0].tolist() == [100, 101]
+    resumed = mlm.resume_run(run.run_id)
+    resumed.log(b=3.0)
+    resumed.finish()
+    assert resumed.history("b")[0].tolist() == [100, 101, 102]
