@@ -29,6 +29,7 @@ from .schema import (
     experiments,
     journal_replays,
     metric_blocks,
+    metric_summaries,
     runs,
 )
 from .schema import params as params_t
