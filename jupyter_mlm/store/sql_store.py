@@ -10,7 +10,8 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, exc, select, update
+from sqlalchemy import bindparam, delete, exc, select, update
+from sqlalchemy.engine import Connection
 
 from ..entities import Experiment, LeaderboardRow, RunInfo
 from ..errors import ConflictError, NotFoundError
@@ -38,11 +39,29 @@ from .schema import tags as tags_t
 LIFECYCLES = ("active", "archived")
 
 
+# Statements built once: constructing SQLAlchemy statements costs more than running them.
+_INSERT_RUN = runs.insert()
+_INSERT_PARAMS = params_t.insert()
+_INSERT_TAGS = tags_t.insert()
+_RUN_EXISTS = select(runs.c.run_id).where(runs.c.run_id == bindparam("b_run_id"))
+_END_RUN = (
+    update(runs)
+    .where(runs.c.run_id == bindparam("b_run_id"))
+    .values(
+        status=bindparam("v_status"),
+        end_time=bindparam("v_end_time"),
+        heartbeat_at=bindparam("v_heartbeat_at"),
+        error=bindparam("v_error"),
+    )
+)
+
+
 class SqlStore(FilesMixin, AdminMixin, Store):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
         self.blobs = blobs
         self.engine = db.make_engine(uri)
+        self._experiments: dict[str, Experiment] = {}
         ensure_schema(self.engine)
 
     def __repr__(self) -> str:
@@ -54,8 +73,11 @@ class SqlStore(FilesMixin, AdminMixin, Store):
     # experiments --------------------------------------------------------------------------
     def get_or_create_experiment(self, name: str) -> Experiment:
         check_key(name, "experiment name")
+        cached = self._experiments.get(name)
+        if cached is not None:
+            return cached
         try:
-            return self.get_experiment(name)
+            return self._remember(self.get_experiment(name))
         except NotFoundError:
             pass
         exp_id = uuid.uuid4().hex
@@ -68,7 +90,13 @@ class SqlStore(FilesMixin, AdminMixin, Store):
                 )
         except exc.IntegrityError:
             pass  # created by another process meanwhile
-        return self.get_experiment(name)
+        return self._remember(self.get_experiment(name))
+
+    def _remember(self, experiment: Experiment) -> Experiment:
+        """Experiments are looked up on every ``start_run``; ids never change, so cache them
+        (a purge elsewhere shows up as a failed insert, which drops the cache and retries)."""
+        self._experiments[experiment.name] = experiment
+        return experiment
 
     def get_experiment(self, name_or_id: str) -> Experiment:
         e = experiments.c
@@ -104,32 +132,47 @@ class SqlStore(FilesMixin, AdminMixin, Store):
         param_rows = _param_rows(run_id, params)
         tag_rows = _tag_rows(run_id, tags)
         now = time.time()
-        with db.write(self.engine, "create a run") as conn:
-            if (
-                parent_run_id is not None
-                and conn.execute(
-                    select(runs.c.run_id).where(runs.c.run_id == parent_run_id)
-                ).first()
-                is None
-            ):
-                raise NotFoundError(f"parent run {parent_run_id!r} does not exist")
-            conn.execute(
-                runs.insert().values(
-                    run_id=run_id,
-                    experiment_id=experiment_id,
-                    name=name,
-                    status="running",
-                    parent_run_id=parent_run_id,
-                    start_time=now,
-                    user=liveness.current_user(),
-                    **_owner(now),
-                )
+        row = {
+            "run_id": run_id,
+            "experiment_id": experiment_id,
+            "name": name,
+            "status": "running",
+            "parent_run_id": parent_run_id,
+            "start_time": now,
+            "end_time": None,
+            "user": liveness.current_user(),
+            "error": None,
+            "lifecycle": "active",
+            **_owner(now),
+        }
+        try:
+            with db.write(self.engine, "create a run") as conn:
+                if parent_run_id is not None:
+                    self._require_run(conn, parent_run_id, "parent run")
+                conn.execute(_INSERT_RUN, row)
+                if param_rows:
+                    conn.execute(_INSERT_PARAMS, param_rows)
+                if tag_rows:
+                    conn.execute(_INSERT_TAGS, tag_rows)
+        except exc.IntegrityError as err:
+            self._experiments.clear()
+            raise NotFoundError(
+                f"experiment {experiment_id!r} does not exist (deleted meanwhile?)"
+            ) from err
+        experiment = (
+            next(
+                (e.name for e in self._experiments.values() if e.experiment_id == experiment_id),
+                None,
             )
-            if param_rows:
-                conn.execute(params_t.insert(), param_rows)
-            if tag_rows:
-                conn.execute(tags_t.insert(), tag_rows)
-        return self.get_run(run_id)
+            or self.get_experiment(experiment_id).name
+        )
+        return RunInfo(
+            run_id=run_id, experiment_id=experiment_id, experiment=experiment, name=name,
+            status="running", start_time=now, end_time=None, parent_run_id=parent_run_id,
+            user=row["user"], host=row["host"], pid=row["pid"],
+            params={r["key"]: json.loads(r["value"]) for r in param_rows},
+            tags={r["key"]: r["value"] for r in tag_rows},
+        )  # fmt: skip
 
     def get_run(self, run_id: str) -> RunInfo:
         found = load_runs(self.engine, [run_id])
@@ -139,12 +182,13 @@ class SqlStore(FilesMixin, AdminMixin, Store):
 
     def end_run(self, run_id: str, status: str, error: str | None = None) -> None:
         check_status(status)
+        now = time.time()
         with db.write(self.engine, f"end run {run_id}") as conn:
             done = conn.execute(
-                update(runs)
-                .where(runs.c.run_id == run_id)
-                .values(status=status, end_time=time.time(), heartbeat_at=time.time(), error=error)
-            ).rowcount
+                _END_RUN,
+                {"b_run_id": run_id, "v_status": status, "v_end_time": now, "v_heartbeat_at": now,
+                 "v_error": error},
+            ).rowcount  # fmt: skip
         if not done:
             raise NotFoundError(f"no run with id {run_id!r}")
 
@@ -323,9 +367,9 @@ class SqlStore(FilesMixin, AdminMixin, Store):
             )
 
     # helpers ------------------------------------------------------------------------------
-    def _require_run(self, conn, run_id: str) -> None:
-        if conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
-            raise NotFoundError(f"no run with id {run_id!r} in store {db.describe(self.engine)}")
+    def _require_run(self, conn: Connection, run_id: str, what: str = "run") -> None:
+        if conn.execute(_RUN_EXISTS, {"b_run_id": run_id}).first() is None:
+            raise NotFoundError(f"no {what} with id {run_id!r} in store {db.describe(self.engine)}")
 
 
 def _owner(now: float) -> dict[str, Any]:

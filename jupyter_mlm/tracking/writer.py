@@ -40,6 +40,7 @@ class Writer:
         self._last_beat = 0.0
         self._thread: threading.Thread | None = None
         self._failing = False
+        self._journaled = False  # this process has journal files waiting (no listdir per flush)
 
     # registration ------------------------------------------------------------------------
     def register(self, run: Run) -> None:
@@ -76,6 +77,7 @@ class Writer:
         chunks = _take(run)
         if chunks:
             self.journal.write(seq, chunks)
+            self._journaled = True
             self._wake.set()
 
     def close(self) -> None:
@@ -95,13 +97,15 @@ class Writer:
 
     def _persist(self, seq: int, batch: list[SeriesChunk]) -> bool:
         try:
-            if self._failing or self.journal.has_own():
+            if self._failing or self._journaled:
                 self.journal.replay(self.store, own_only=True, before=seq)
+                self._journaled = self.journal.has_own()
             if batch:
                 self.store.write_metrics(batch)
         except Exception as err:
             if batch:
                 self.journal.write(seq, batch)
+                self._journaled = True
             self._report(err, batch)
             return False
         if self._failing:
