@@ -76,20 +76,28 @@ class Run:
         slots = buf.slots
         t = _time()
         key = None
-        slot: Slot | None = None
+        values = None
         try:
             for key, value in items.items():
-                slot = slots.get(key)
-                if slot is None:
-                    slot = self._new_key(key, 0)
+                add_value, add_time, values, _ = slots[key]
                 if type(value) is not float:
                     value = metric_value(key, value)
-                slot[0](value)
-                slot[1](t)
+                add_value(value)
+                add_time(t)
+        except KeyError:
+            if key in slots:  # not ours: raised by a value's __float__
+                buf.undo(items, key, generation)
+                raise
+            buf.undo(items, key, generation)
+            for new in items:
+                if new not in slots:
+                    self._new_key(new, 0)
+            self.log(items)
+            return
         except BaseException:
             buf.undo(items, key, generation)
             raise
-        if slot is not None and len(slot[2]) >= self._soft:
+        if values is not None and len(values) >= self._soft:
             self._pressure()
 
     def _log_at(self, items: Mapping[str, Any], step: Any) -> None:
