@@ -120,20 +120,26 @@ def parse_order(order_by: str | list[str] | None) -> list[tuple[Field, bool]]:
     return out
 
 
-def condition_sql(cond: Condition) -> ColumnElement[bool]:
-    """A boolean SQL expression over ``runs`` for one condition."""
+def condition_sql(cond: Condition, owner: Any = None) -> ColumnElement[bool]:
+    """A boolean SQL expression for one condition on the run whose id is the column ``owner``
+    (default ``runs.run_id``; another table's run id column avoids joining ``runs``)."""
     f, op, value = cond.field, cond.op, cond.value
+    if owner is None:
+        owner = runs.c.run_id
     if f.kind == "attr":
-        return _compare(runs.c[f.name], op, value)
+        pred = _compare(runs.c[f.name], op, value)
+        if owner is runs.c.run_id:
+            return pred
+        return exists(select(1).where(runs.c.run_id == owner, pred))
     if f.kind == "tags":
         t = tags.alias()
         pred = _compare(t.c.value, "=" if op == "!=" else op, None if value is None else str(value))
-        found = exists(select(1).where(t.c.run_id == runs.c.run_id, t.c.key == f.name, pred))
+        found = exists(select(1).where(t.c.run_id == owner, t.c.key == f.name, pred))
         return not_(found) if op == "!=" else found
     if f.kind == "metrics":
         s = metric_summaries.alias()
         pred = _compare(s.c.last, op, _number(value, cond))
-        return exists(select(1).where(s.c.run_id == runs.c.run_id, s.c.key == f.name, pred))
+        return exists(select(1).where(s.c.run_id == owner, s.c.key == f.name, pred))
     p = params.alias()
     number = param_number(value)
     if op in ("<", "<=", ">", ">="):
@@ -144,13 +150,15 @@ def condition_sql(cond: Condition) -> ColumnElement[bool]:
         pred = p.c.value_num == number
     else:
         pred = p.c.value == param_json(f.name, value)
-    found = exists(select(1).where(p.c.run_id == runs.c.run_id, p.c.key == f.name, pred))
+    found = exists(select(1).where(p.c.run_id == owner, p.c.key == f.name, pred))
     return not_(found) if op == "!=" else found
 
 
-def where_sql(where: str | Mapping[str, Any] | None) -> ColumnElement[bool] | None:
+def where_sql(
+    where: str | Mapping[str, Any] | None, owner: Any = None
+) -> ColumnElement[bool] | None:
     conds = parse_where(where)
-    return and_(*(condition_sql(c) for c in conds)) if conds else None
+    return and_(*(condition_sql(c, owner) for c in conds)) if conds else None
 
 
 def _compare(col: Any, op: str, value: Any) -> ColumnElement[bool]:

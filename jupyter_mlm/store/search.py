@@ -6,11 +6,12 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..entities import LeaderboardRow
+from . import liveness
 from .base import Where
 from .filters import parse_order, where_sql
 from .schema import metric_summaries, params, runs
@@ -74,50 +75,64 @@ def leaderboard(
         raise ValueError(f"agg must be one of {', '.join(AGGS)}, got {agg!r}")
     r, s = runs.c, metric_summaries.c
     value = {"last": s.last, "min": s.min, "max": s.max, "mean": s.sum / s.count}[agg]
-    base = [
-        s.experiment_id == experiment_id,
-        s.key == metric,
-        r.lifecycle == "active",
-        value.is_not(None),
-    ]
+    base = [s.experiment_id == experiment_id, s.key == metric, value.is_not(None)]
     if conn.dialect.name == "postgresql":  # SQLite stores NaN as NULL; PostgreSQL keeps NaN
         base.append(value != literal(float("nan")))
-    cond = where_sql(where)
+    if group_by:  # every row is read anyway: a plain join is the cheapest
+        cond = where_sql(where)
+        base += [r.lifecycle == "active", r.run_id == s.run_id]
+        if cond is not None:
+            base.append(cond)
+        return _grouped(conn, experiment_id, base, value, goal, group_by, limit)
+    # Only metric_summaries in FROM: the planner walks its (experiment, key, value) index in
+    # order and stops after ``limit`` rows, whatever statistics say; run conditions are EXISTS.
+    base.append(exists(select(1).where(r.run_id == s.run_id, r.lifecycle == "active")))
+    cond = where_sql(where, owner=s.run_id)
     if cond is not None:
         base.append(cond)
-    joined = runs.join(metric_summaries, s.run_id == r.run_id)
-    if group_by:
-        return _grouped(conn, joined, base, value, goal, group_by, limit)
     order = value.desc() if goal == "max" else value.asc()
-    stmt = (
-        select(r.run_id, r.name, r.status, value.label("value"))
-        .select_from(joined)
-        .where(*base)
-        .order_by(order, r.start_time)
-    )
+    stmt = select(s.run_id, value.label("value")).where(*base).order_by(order, s.run_id)
     if limit is not None:
         stmt = stmt.limit(_check_limit(limit))
     rows = conn.execute(stmt).all()
-    run_params = params_of(conn, [row.run_id for row in rows])
+    ids = [row.run_id for row in rows]
+    run_params = params_of(conn, ids)
+    info = {
+        row.run_id: row
+        for row in conn.execute(
+            select(r.run_id, r.name, r.status, r.host, r.pid, r.pid_started, r.heartbeat_at).where(
+                r.run_id.in_(ids)
+            )
+        )
+    }
     return [
         LeaderboardRow(
             rank=i + 1,
             value=row.value,
             run_ids=(row.run_id,),
-            names=(row.name,),
+            names=(info[row.run_id].name,),
             params=run_params.get(row.run_id, {}),
-            status=row.status,
+            status=_status(info[row.run_id]),
         )
         for i, row in enumerate(rows)
     ]
 
 
-def _grouped(conn, joined, base, value, goal, group_by, limit) -> list[LeaderboardRow]:
-    r = runs.c
+def _status(row: Any) -> str:
+    if row.status == "running" and liveness.is_dead(
+        row.host, row.pid, row.pid_started, row.heartbeat_at
+    ):
+        return "crashed"
+    return str(row.status)
+
+
+def _grouped(conn, experiment_id, base, value, goal, group_by, limit) -> list[LeaderboardRow]:
+    s = metric_summaries.c
+    joined: Any = runs.join(metric_summaries, runs.c.run_id == s.run_id)
     cols = []
     for key in group_by:
         p = params.alias()
-        joined = joined.outerjoin(p, and_(p.c.run_id == r.run_id, p.c.key == key))
+        joined = joined.outerjoin(p, and_(p.c.run_id == s.run_id, p.c.key == key))
         cols.append(p.c.value)
     mean = func.avg(value)
     stmt = (
@@ -126,8 +141,7 @@ def _grouped(conn, joined, base, value, goal, group_by, limit) -> list[Leaderboa
             mean.label("mean"),
             func.avg(value * value).label("sq"),
             func.count().label("n"),
-            _concat(conn, r.run_id).label("ids"),
-            _concat(conn, r.name).label("names"),
+            _concat(conn, s.run_id).label("ids"),
         )
         .select_from(joined)
         .where(*base)
@@ -136,20 +150,35 @@ def _grouped(conn, joined, base, value, goal, group_by, limit) -> list[Leaderboa
     )
     if limit is not None:
         stmt = stmt.limit(_check_limit(limit))
+    rows = conn.execute(stmt).all()
+    names = _names(conn, [i for row in rows for i in row.ids.split("\x1f")], experiment_id)
     out = []
-    for i, row in enumerate(conn.execute(stmt).all()):
+    for i, row in enumerate(rows):
         n = row.n
+        ids = tuple(row.ids.split("\x1f"))
         var = max(row.sq - row.mean * row.mean, 0.0) * n / (n - 1) if n > 1 else 0.0
         out.append(
             LeaderboardRow(
                 rank=i + 1,
                 value=row.mean,
-                run_ids=tuple(row.ids.split("\x1f")),
-                names=tuple(row.names.split("\x1f")),
-                params={k: _json(v) for k, v in zip(group_by, row[: len(group_by)], strict=False)},
+                run_ids=ids,
+                names=tuple(names[r] for r in ids),
+                params={k: _json(v) for k, v in zip(group_by, row[: len(group_by)], strict=True)},
                 count=n,
                 std=math.sqrt(var),
             )
+        )
+    return out
+
+
+def _names(conn: Connection, run_ids: list[str], experiment_id: str) -> dict[str, str]:
+    if len(run_ids) > 5000:  # one scan beats many IN lists
+        stmt = select(runs.c.run_id, runs.c.name).where(runs.c.experiment_id == experiment_id)
+        return {row.run_id: row.name for row in conn.execute(stmt)}
+    out: dict[str, str] = {}
+    for chunk in _chunks(run_ids):
+        out.update(
+            conn.execute(select(runs.c.run_id, runs.c.name).where(runs.c.run_id.in_(chunk))).all()
         )
     return out
 
