@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Column,
     Float,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 
 #: The Alembic revision this code writes; a store stamped with another known revision is
@@ -108,6 +110,15 @@ metric_blocks = Table(
     Column("values", LargeBinary, nullable=False),
     Column("times", LargeBinary, nullable=False),
 )
+
+# PostgreSQL would compress the packed arrays (pglz), which costs far more than it saves on
+# float data: keep them out of line, uncompressed. (Migration 0001 does the same.)
+PG_BLOCK_STORAGE = [
+    f'ALTER TABLE metric_blocks ALTER COLUMN "{col}" SET STORAGE EXTERNAL'
+    for col in ("steps", "values", "times")
+]
+for _stmt in PG_BLOCK_STORAGE:
+    event.listen(metric_blocks, "after_create", DDL(_stmt).execute_if(dialect="postgresql"))
 
 # One row per (run, metric): what leaderboards and run listings read.
 metric_summaries = Table(

@@ -54,6 +54,16 @@ _END_RUN = (
         error=bindparam("v_error"),
     )
 )
+_HISTORY = (
+    select(metric_blocks.c.steps, metric_blocks.c["values"], metric_blocks.c.times)
+    .where(
+        metric_blocks.c.run_id == bindparam("b_run_id"), metric_blocks.c.key == bindparam("b_key")
+    )
+    .order_by(metric_blocks.c.seq)
+)
+_HISTORY_PG = (
+    'SELECT steps, "values", times FROM metric_blocks WHERE run_id = %s AND key = %s ORDER BY seq'
+)
 
 
 class SqlStore(FilesMixin, AdminMixin, Store):
@@ -305,13 +315,14 @@ class SqlStore(FilesMixin, AdminMixin, Store):
     def history(self, run_id: str, key: str):
         import numpy as np
 
-        b = metric_blocks.c
         with db.read(self.engine, f"read metric {key!r} of run {run_id}") as conn:
-            rows = conn.execute(
-                select(b.steps, b["values"], b.times)
-                .where(b.run_id == run_id, b.key == key)
-                .order_by(b.seq)
-            ).all()
+            if self.engine.dialect.name == "postgresql":
+                # bytea in binary format: the default text (hex) format doubles the transfer
+                with conn.connection.driver_connection.cursor(binary=True) as cur:  # type: ignore[union-attr]
+                    cur.execute(_HISTORY_PG, (run_id, key))
+                    rows = cur.fetchall()
+            else:
+                rows = conn.execute(_HISTORY, {"b_run_id": run_id, "b_key": key}).all()
             if not rows:
                 self._require_run(conn, run_id)
         steps = np.frombuffer(b"".join(r[0] for r in rows), dtype="<i8")

@@ -95,3 +95,22 @@ def test_unwritable_store_folder_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the store folder"):
         open_store(str(blocker / "store"))
+
+
+def test_postgres_keeps_metric_blocks_uncompressed_on_both_paths(pg_admin_uri, tmp_path):
+    from jupyter_mlm.config import location_from
+
+    from ..conftest import fresh_pg_database
+
+    query = text(
+        "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'metric_blocks'::regclass "
+        "AND attname IN ('steps', 'values', 'times')"
+    )
+    fresh = location_from(fresh_pg_database(pg_admin_uri), (tmp_path / "b").as_uri())
+    open_store(fresh).close()  # created from the current schema
+    migrated = db.make_engine(fresh_pg_database(pg_admin_uri))
+    upgrade(migrated)  # built by the migrations
+    for engine in (db.make_engine(fresh.store_uri), migrated):
+        with engine.connect() as conn:
+            assert dict(conn.execute(query).all()) == {"steps": "e", "values": "e", "times": "e"}
+        engine.dispose()

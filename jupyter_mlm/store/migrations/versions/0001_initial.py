@@ -189,3 +189,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_texts")),
     )
     op.create_index(op.f("ix_texts_run_id_name"), "texts", ["run_id", "name"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":  # packed arrays: out of line, uncompressed
+        for col in ("steps", "values", "times"):
+            op.execute(f'ALTER TABLE metric_blocks ALTER COLUMN "{col}" SET STORAGE EXTERNAL')
