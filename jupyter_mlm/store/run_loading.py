@@ -3,17 +3,18 @@ turns a run whose process is gone into ``crashed``."""
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..entities import MetricSummary, RunInfo
 from . import engine as db
-from . import liveness, search
-from .schema import experiments, metric_summaries, runs
+from . import liveness
+from .schema import experiments, metric_summaries, params, runs
 from .schema import tags as tags_t
 
 
@@ -25,11 +26,11 @@ def load_runs(engine: Engine, run_ids: list[str]) -> list[RunInfo]:
     out, dead = [], []
     now = time.time()
     with db.read(engine, "read runs") as conn:
-        run_params = search.params_of(conn, run_ids)
+        run_params = params_of(conn, run_ids)
         rows: list[Any] = []
         run_tags: dict[str, dict[str, str]] = {}
         sums: dict[str, dict[str, MetricSummary]] = {}
-        for chunk in search._chunks(run_ids):
+        for chunk in chunks(run_ids):
             rows += conn.execute(
                 select(runs, e.name.label("experiment"))
                 .join(experiments, e.experiment_id == r.experiment_id)
@@ -107,3 +108,21 @@ def _summary(row: Any) -> MetricSummary:
         count=row.count,
         sum=nan if row.sum is None else row.sum,
     )
+
+
+def params_of(conn: Connection, run_ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in chunks(run_ids):
+        for row in conn.execute(
+            select(params.c.run_id, params.c.key, params.c.value).where(params.c.run_id.in_(chunk))
+        ):
+            out.setdefault(row.run_id, {})[row.key] = parse_json(row.value)
+    return out
+
+
+def parse_json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def chunks(ids: list[str], size: int = 900) -> list[list[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

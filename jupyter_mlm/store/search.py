@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -14,6 +13,7 @@ from ..entities import LeaderboardRow
 from . import liveness
 from .base import Where
 from .filters import parse_order, where_sql
+from .run_loading import chunks, params_of, parse_json
 from .schema import metric_summaries, params, runs
 
 AGGS = ("last", "min", "max", "mean")
@@ -163,7 +163,9 @@ def _grouped(conn, experiment_id, base, value, goal, group_by, limit) -> list[Le
                 value=row.mean,
                 run_ids=ids,
                 names=tuple(names[r] for r in ids),
-                params={k: _json(v) for k, v in zip(group_by, row[: len(group_by)], strict=True)},
+                params={
+                    k: parse_json(v) for k, v in zip(group_by, row[: len(group_by)], strict=True)
+                },
                 count=n,
                 std=math.sqrt(var),
             )
@@ -176,29 +178,11 @@ def _names(conn: Connection, run_ids: list[str], experiment_id: str) -> dict[str
         stmt = select(runs.c.run_id, runs.c.name).where(runs.c.experiment_id == experiment_id)
         return {row.run_id: row.name for row in conn.execute(stmt)}
     out: dict[str, str] = {}
-    for chunk in _chunks(run_ids):
+    for chunk in chunks(run_ids):
         out.update(
             conn.execute(select(runs.c.run_id, runs.c.name).where(runs.c.run_id.in_(chunk))).all()
         )
     return out
-
-
-def params_of(conn: Connection, run_ids: list[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(run_ids):
-        for row in conn.execute(
-            select(params.c.run_id, params.c.key, params.c.value).where(params.c.run_id.in_(chunk))
-        ):
-            out.setdefault(row.run_id, {})[row.key] = _json(row.value)
-    return out
-
-
-def _json(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
-def _chunks(ids: list[str], size: int = 900) -> list[list[str]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _concat(conn: Connection, col: ColumnElement) -> Any:

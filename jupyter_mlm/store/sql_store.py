@@ -17,7 +17,7 @@ from ..entities import Experiment, LeaderboardRow, RunInfo
 from ..errors import ConflictError, NotFoundError
 from ..validation import check_key, check_mapping, check_status, param_json, param_number, tag_value
 from . import engine as db
-from . import liveness, search
+from . import liveness
 from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
@@ -348,6 +348,8 @@ class SqlStore(FilesMixin, AdminMixin, Store):
         include_archived=False,
     ) -> list[RunInfo]:
         with db.read(self.engine, "search runs") as conn:
+            from . import search
+
             ids = search.search_run_ids(
                 conn, experiment_ids, where, order_by, limit, include_archived
             )
@@ -366,6 +368,8 @@ class SqlStore(FilesMixin, AdminMixin, Store):
         limit=10,
     ) -> list[LeaderboardRow]:
         with db.read(self.engine, "read the leaderboard") as conn:
+            from . import search
+
             return search.leaderboard(
                 conn,
                 experiment_id,
