@@ -3,7 +3,7 @@ the same loop without logging.
 
 Each step does ~100 us of calibrated pure-Python work (so ~10k steps/s on this machine); a
 logging step then calls ``run.log(loss=..., acc=..., lr=...)``. Plain and logging steps
-alternate one by one, each timed with its own perf_counter_ns pair, so the speed drift of a
+alternate one by one (which of the two goes first swaps every pair), each timed with its own perf_counter_ns pair, so the speed drift of a
 shared machine (+-20 % over tens of ms here) hits both alike; the figure is the total time of
 the logging steps against the total of the plain steps. One run takes all logging steps and
 the background writer flushes every second meanwhile (a flush that lands in a plain step is
