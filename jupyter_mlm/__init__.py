@@ -20,6 +20,9 @@ __all__ = [
     "StoreError",
     "WriterError",
     "active_run",
+    "dataset",
+    "datasets",
+    "duplicates",
     "flush",
     "get_run",
     "get_store",
@@ -34,6 +37,8 @@ __all__ = [
 
 _LAZY = {
     "active_run": "tracking.fluent",
+    "dataset": "tracking.fluent",
+    "duplicates": "tracking.fluent",
     "flush": "tracking.fluent",
     "get_run": "tracking.fluent",
     "leaderboard_rows": "tracking.fluent",
@@ -55,6 +60,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from . import datasets
     from .config import resolve_store, set_store
     from .errors import (
         ConfigError,
@@ -67,6 +73,8 @@ if TYPE_CHECKING:
     )
     from .tracking.fluent import (
         active_run,
+        dataset,
+        duplicates,
         flush,
         get_run,
         get_store,
@@ -80,6 +88,10 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "datasets":  # a namespace: mlm.datasets.diff / list / get
+        import importlib
+
+        return importlib.import_module(f"{__name__}.datasets")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'jupyter_mlm' has no attribute {name!r}")

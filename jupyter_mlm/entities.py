@@ -120,3 +120,33 @@ class Comment:
     author: str
     body: str
     created_at: float
+
+
+@dataclass(frozen=True)
+class DatasetVersionInfo:
+    """A dataset version as stored: the content id is the blake3 of the content (of the
+    manifest for folders), so the same data has the same id wherever it lives."""
+
+    content_id: str
+    name: str
+    kind: str  # file, folder, frame, array
+    source: str
+    file_count: int
+    bytes: int
+    created_at: float
+    created_by: str
+    manifest_blob: str | None = None
+    schema: dict[str, Any] | None = None
+    rows_blob: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetUse:
+    """A run read (``input``) or wrote (``output``) a dataset version in some context."""
+
+    run_id: str
+    content_id: str
+    name: str
+    context: str
+    direction: str
+    created_at: float

@@ -6,7 +6,16 @@ import abc
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..entities import Artifact, Comment, Experiment, LeaderboardRow, LoggedBlob, RunInfo
+from ..entities import (
+    Artifact,
+    Comment,
+    DatasetUse,
+    DatasetVersionInfo,
+    Experiment,
+    LeaderboardRow,
+    LoggedBlob,
+    RunInfo,
+)
 from .blobs import BlobStore
 
 if TYPE_CHECKING:
@@ -90,7 +99,10 @@ class Store(abc.ABC):
         order_by: str | list[str] | None = None,
         limit: int | None = None,
         include_archived: bool = False,
-    ) -> list[RunInfo]: ...
+        dataset: str | None = None,
+    ) -> list[RunInfo]:
+        """Runs of these experiments (all if None), newest first; ``dataset``: only runs
+        linked to that dataset content id."""
 
     @abc.abstractmethod
     def leaderboard(
@@ -104,6 +116,22 @@ class Store(abc.ABC):
         group_by: list[str] | None = None,
         limit: int | None = 10,
     ) -> list[LeaderboardRow]: ...
+
+    # datasets
+    @abc.abstractmethod
+    def record_dataset_version(self, info: DatasetVersionInfo) -> DatasetVersionInfo: ...
+    @abc.abstractmethod
+    def get_dataset_version(self, ref: str) -> DatasetVersionInfo: ...
+    @abc.abstractmethod
+    def list_dataset_versions(self, name: str | None = None) -> list[DatasetVersionInfo]: ...
+    @abc.abstractmethod
+    def link_dataset(
+        self, run_id: str, info: DatasetVersionInfo, context: str, direction: str = "input"
+    ) -> DatasetUse: ...
+    @abc.abstractmethod
+    def dataset_uses(
+        self, *, run_id: str | None = None, content_id: str | None = None
+    ) -> list[DatasetUse]: ...
 
     # logged files
     @abc.abstractmethod

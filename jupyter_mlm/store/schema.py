@@ -20,8 +20,8 @@ from sqlalchemy import (
 
 #: The Alembic revision this code writes; a store stamped with another known revision is
 #: migrated, an unknown (newer) one is refused.
-SCHEMA_VERSION = "0002"
-KNOWN_VERSIONS = ("0001", "0002")
+SCHEMA_VERSION = "0003"
+KNOWN_VERSIONS = ("0001", "0002", "0003")
 
 metadata = MetaData(
     naming_convention={
@@ -198,6 +198,37 @@ comments = Table(
     Index(None, "target_kind", "target_id", "created_at"),
 )
 
+# Revision 0003: dataset versions (one row per name and content) and their use by runs.
+dataset_versions = Table(
+    "dataset_versions",
+    metadata,
+    Column("content_id", BLOB_ID, primary_key=True),
+    Column("name", KEY, primary_key=True),
+    Column("kind", String(16), nullable=False),  # file, folder, frame, array
+    Column("source", Text, nullable=False),  # where it was read, credentials removed
+    Column("file_count", BigInteger, nullable=False),
+    Column("bytes", BigInteger, nullable=False),
+    Column("manifest_blob", BLOB_ID, nullable=True),  # JSON list of files (folders)
+    Column("schema_json", Text, nullable=True),  # columns, dtypes, rows (frames, arrays)
+    Column("rows_blob", BLOB_ID, nullable=True),  # packed uint64 row hashes (frames)
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Index(None, "content_id"),
+    Index(None, "name", "created_at"),
+)
+
+run_datasets = Table(
+    "run_datasets",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("content_id", BLOB_ID, primary_key=True),
+    Column("context", String(64), primary_key=True),
+    Column("direction", String(8), primary_key=True),  # input or output
+    Column("name", KEY, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "content_id"),
+)
+
 alembic_version = Table(
     "alembic_version",
     metadata,
@@ -205,7 +236,13 @@ alembic_version = Table(
 )
 
 # Tables that hold blob ids: the garbage collector keeps every blob they name.
-BLOB_REFERENCES = ((texts, "blob_id"), (images, "blob_id"), (artifacts, "blob_id"))
+BLOB_REFERENCES = (
+    (texts, "blob_id"),
+    (images, "blob_id"),
+    (artifacts, "blob_id"),
+    (dataset_versions, "manifest_blob"),
+    (dataset_versions, "rows_blob"),
+)
 
 __all__ = [
     "BLOB_REFERENCES",

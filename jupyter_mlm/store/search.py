@@ -14,7 +14,7 @@ from . import liveness
 from .base import Where
 from .filters import parse_order, where_sql
 from .run_loading import chunks, params_of, parse_json
-from .schema import metric_summaries, params, runs
+from .schema import metric_summaries, params, run_datasets, runs
 
 AGGS = ("last", "min", "max", "mean")
 GOALS = ("max", "min")
@@ -27,9 +27,13 @@ def search_run_ids(
     order_by: str | list[str] | None,
     limit: int | None,
     include_archived: bool,
+    dataset: str | None = None,
 ) -> list[str]:
     r = runs.c
     stmt: Select = select(r.run_id)
+    if dataset is not None:
+        d = run_datasets.c
+        stmt = stmt.where(exists(select(1).where(d.run_id == r.run_id, d.content_id == dataset)))
     if experiment_ids is not None:
         stmt = stmt.where(r.experiment_id.in_(experiment_ids))
     if not include_archived:

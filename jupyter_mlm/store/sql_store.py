@@ -21,6 +21,7 @@ from . import liveness
 from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
+from .datasets_mixin import DatasetsMixin
 from .files_mixin import FilesMixin
 from .metric_blocks import SeriesChunk, write_chunks
 from .migrate import ensure_schema
@@ -66,7 +67,7 @@ _HISTORY_PG = (
 )
 
 
-class SqlStore(FilesMixin, AdminMixin, Store):
+class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, Store):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
         self.blobs = blobs
@@ -346,12 +347,13 @@ class SqlStore(FilesMixin, AdminMixin, Store):
         order_by=None,
         limit=None,
         include_archived=False,
+        dataset: str | None = None,
     ) -> list[RunInfo]:
         with db.read(self.engine, "search runs") as conn:
             from . import search
 
             ids = search.search_run_ids(
-                conn, experiment_ids, where, order_by, limit, include_archived
+                conn, experiment_ids, where, order_by, limit, include_archived, dataset
             )
         found = {r.run_id: r for r in load_runs(self.engine, ids)}
         return [found[i] for i in ids if i in found]

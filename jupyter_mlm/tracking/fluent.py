@@ -66,15 +66,56 @@ def start_run(
     params: Mapping[str, Any] | None = None,
     tags: Mapping[str, Any] | None = None,
     parent: Run | RunInfo | str | None = None,
+    datasets: Any = None,
 ) -> Run:
-    """Start a run in ``experiment`` (created on first use) and make it the active run."""
+    """Start a run in ``experiment`` (created on first use) and make it the active run.
+
+    ``datasets``: what the run reads — a list of sources or versions (context ``"input"``)
+    or a dict ``{context: source}`` such as ``{"train": "data/train.csv", "eval": df}``."""
     st, writer = _connection(resolve_store())
+    inputs = _dataset_inputs(datasets)
     exp = st.get_or_create_experiment(experiment)
     parent_id = parent.run_id if isinstance(parent, (Run, RunInfo)) else parent
     info = st.create_run(
         exp.experiment_id, name=name, params=params or {}, tags=tags or {}, parent_run_id=parent_id
     )
-    return _adopt(Run(info, st, writer, {}))
+    run = _adopt(Run(info, st, writer, {}))
+    try:
+        for context, source in inputs:
+            run.log_dataset(source, context=context)
+    except BaseException as err:
+        run.finish("failed", error=f"could not record its datasets: {err!r}")
+        raise
+    return run
+
+
+def _dataset_inputs(datasets: Any) -> list[tuple[str, Any]]:
+    if datasets is None:
+        return []
+    if isinstance(datasets, Mapping):
+        return [(str(k), v) for k, v in datasets.items()]
+    if isinstance(datasets, (list, tuple)):
+        return [("input", d) for d in datasets]
+    return [("input", datasets)]
+
+
+def dataset(source: Any, *, name: str | None = None) -> Any:  # DatasetVersion
+    """Hash ``source`` (file, folder, glob, fsspec URL, DataFrame or array) and record it as a
+    dataset version in the store; unchanged files are not read again (stat cache)."""
+    from ..data.sources import describe
+    from ..data.versions import record
+
+    return record(describe(source, name=name), get_store())
+
+
+def duplicates(*sources: Any, include_blobs: bool = True) -> Any:  # DuplicateReport
+    """Identical files across folders, files, fsspec URLs and (by default) the store's blobs."""
+    from ..data.duplicates import find_duplicates
+    from ..store.blobs import LocalBlobStore
+
+    st = get_store()
+    blob_dirs = [st.blobs.root] if include_blobs and isinstance(st.blobs, LocalBlobStore) else []
+    return find_duplicates(*sources, blob_dirs=blob_dirs)
 
 
 def resume_run(run_id: str) -> Run:
@@ -136,16 +177,31 @@ def runs(
     order_by: str | list[str] | None = None,
     limit: int | None = None,
     include_archived: bool = False,
+    dataset: Any = None,
 ) -> RunList:
-    """Runs of one or more experiments (default: all), filtered and ordered, newest first."""
+    """Runs of one or more experiments (default: all), filtered and ordered, newest first;
+    ``dataset`` (a version, a stored id/name, or a source to hash): only runs that used it."""
     st = get_store()
+    content_id = None
+    if dataset is not None:
+        from ..data.versions import DatasetVersion, _for_diff
+
+        if isinstance(dataset, DatasetVersion):
+            content_id = dataset.content_id
+        else:
+            content_id = _for_diff(dataset, st).info.content_id
     ids = None
     if experiment is not None:
         names = [experiment] if isinstance(experiment, str) else list(experiment)
         ids = [st.get_experiment(n).experiment_id for n in names]
     return RunList(
         st.search_runs(
-            ids, where=where, order_by=order_by, limit=limit, include_archived=include_archived
+            ids,
+            where=where,
+            order_by=order_by,
+            limit=limit,
+            include_archived=include_archived,
+            dataset=content_id,
         )
     )
 

@@ -170,6 +170,28 @@ class Run:
         path = os.fspath(path)
         return self._store.add_artifact(self.run_id, path, name or os.path.basename(path))
 
+    # datasets -----------------------------------------------------------------------------
+    def log_dataset(self, source: Any, *, context: str = "input", direction: str = "input",
+                    name: str | None = None):  # fmt: skip  # -> DatasetVersion
+        """Record that this run reads (or with ``direction="output"`` writes) ``source``: a
+        ``DatasetVersion``, or anything ``mlm.dataset`` takes (hashed and recorded first)."""
+        from ..data.versions import resolve
+
+        self._check_usable()
+        version = resolve(source, self._store, name=name)
+        self._store.link_dataset(self.run_id, version.info, context, direction)
+        return version
+
+    def datasets(self) -> list[tuple[Any, str, str]]:
+        """(DatasetVersion, context, direction) for every dataset this run used."""
+        from ..data.versions import DatasetVersion
+
+        out = []
+        for use in self._store.dataset_uses(run_id=self.run_id):
+            info = self._store.get_dataset_version(f"{use.name}@{use.content_id}")
+            out.append((DatasetVersion(info, self._store), use.context, use.direction))
+        return out
+
     # state --------------------------------------------------------------------------------
     @property
     def info(self) -> RunInfo:
