@@ -20,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args) or 0)
-    except (MlmError, ValueError, TypeError) as err:
+    except (MlmError, ValueError, TypeError, OSError, ImportError) as err:
         print(f"mlm: error: {err}", file=sys.stderr)
         return 1
 
@@ -53,6 +53,21 @@ def _parser() -> argparse.ArgumentParser:
     gc.add_argument("--grace", type=float, default=3600.0, help="keep blobs younger than this (s)")
     gc.add_argument("--dry-run", action="store_true")
     gc.set_defaults(func=_gc)
+
+    dsets = sub.add_parser("datasets", help="list recorded dataset versions")
+    dsets.add_argument("name", nargs="?", help="only versions of this dataset")
+    dsets.set_defaults(func=_datasets)
+
+    dset = sub.add_parser("dataset", help="hash a file, folder, glob or URL and record it")
+    dset.add_argument("source", help="path, glob (quote it) or fsspec URL")
+    dset.add_argument("--name", help="dataset name (default: the file or folder name)")
+    dset.add_argument("--no-progress", action="store_true", help="no progress bar")
+    dset.set_defaults(func=_dataset)
+
+    dups = sub.add_parser("duplicates", help="find identical files across folders and URLs")
+    dups.add_argument("paths", nargs="+", help="files, folders or fsspec URLs")
+    dups.add_argument("--blobs", action="store_true", help="include the store's blobs")
+    dups.set_defaults(func=_duplicates)
 
     for name, helptext in (
         ("archive", "hide"),
@@ -150,6 +165,46 @@ def _gc(args: argparse.Namespace) -> int:
         f"{verb} {report.removed} blob(s), {_bytes(report.freed_bytes)}; "
         f"kept {report.kept} referenced blob(s) older than {args.grace:g} s"
     )
+    return 0
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    _, st = _open(args)
+    rows = [["ID", "NAME", "KIND", "FILES/ROWS", "SIZE", "RECORDED", "SOURCE"]]
+    versions = st.list_dataset_versions(args.name)
+    for v in versions:
+        rows.append([v.content_id[:12], v.name, v.kind, str(v.file_count), _bytes(v.bytes),
+                     _when(v.created_at), v.source])  # fmt: skip
+    _table(rows)
+    print(f"{len(versions)} version(s)")
+    return 0
+
+
+def _dataset(args: argparse.Namespace) -> int:
+    from .data.sources import describe
+    from .data.versions import record
+
+    _, st = _open(args)
+    version = record(describe(args.source, name=args.name, progress=not args.no_progress), st)
+    print(f"{version.content_id}  {version.name}  ({version.kind}, {version.file_count} "
+          f"file(s), {_bytes(version.bytes)})")  # fmt: skip
+    runs = st.dataset_uses(content_id=version.content_id)
+    if runs:
+        print(f"used by {len({u.run_id for u in runs})} run(s)")
+    return 0
+
+
+def _duplicates(args: argparse.Namespace) -> int:
+    from .data.duplicates import find_duplicates
+    from .store.blobs import LocalBlobStore
+
+    blob_dirs = []
+    if args.blobs:
+        _, st = _open(args)
+        if isinstance(st.blobs, LocalBlobStore):
+            blob_dirs.append(st.blobs.root)
+    report = find_duplicates(*args.paths, blob_dirs=blob_dirs)
+    print(report.to_text())
     return 0
 
 

@@ -74,3 +74,24 @@ def test_console_script_entry_point(filled):
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
     assert out.returncode == 0 and "brave-run" in out.stdout
+
+
+def test_dataset_commands(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    store = str(tmp_path / "store")
+    data = tmp_path / "data"
+    (data / "x").mkdir(parents=True)
+    (data / "x" / "a.txt").write_text("same bytes")
+    (data / "b.txt").write_text("same bytes")
+    (data / "c.txt").write_text("other")
+    assert main(["--store", store, "dataset", str(data), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "data  (folder, 3 file(s)" in out
+    assert main(["--store", store, "datasets"]) == 0
+    out = capsys.readouterr().out
+    assert "data" in out and "folder" in out and "1 version(s)" in out
+    assert main(["--store", store, "duplicates", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "x/a.txt" in out and "b.txt" in out and "c.txt" not in out
+    assert main(["--store", store, "dataset", str(tmp_path / "nope")]) == 1
+    assert "no such file or folder" in capsys.readouterr().err

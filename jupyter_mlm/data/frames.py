@@ -97,7 +97,9 @@ def hash_array(arr: Any) -> FrameDigest:
 def _default_index(index: Any) -> bool:
     import pandas as pd
 
-    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    if isinstance(index, pd.RangeIndex):
+        return index.start == 0 and index.step == 1
+    return index.dtype.kind in "iu" and index.equals(pd.RangeIndex(len(index)))
 
 
 def _canonical(col: Any) -> bytes:
