@@ -29,6 +29,8 @@ SCRIPTS = (
     "bench_open_store",
     "bench_cold",
     "bench_postgres",
+    "bench_duplicates",
+    "bench_hashing",
 )
 FIGURE = re.compile(r"^[\w.-]+: .* \(baseline .*; bar: .*\) (PASS|MISS|INFO)$")
 

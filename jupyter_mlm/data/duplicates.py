@@ -1,0 +1,537 @@
+"""Find files with the same bytes among local files and folders, fsspec URLs and blob stores.
+
+Files are grouped by size first (a file whose size is unique is never read), then by a cheap
+xxh3-128 of the size and the first and last 64 KiB (the whole file up to 128 KiB), and only
+then by the full blake3 content id, the only thing that makes two files equal. Blobs of a
+content-addressed store (``ab/cdef…`` files) are named by their id and are never re-hashed;
+local files go through the hash cache. A remote (fsspec) file of at most 128 KiB gets its
+blake3 along with the partial hash, so it is downloaded once.
+
+The same file reached twice (repeated or overlapping sources, symlinks, hard links) counts
+once. Empty files are ignored unless ``include_empty`` (they waste no space).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat as stat_mod
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import blake3
+import xxhash
+
+from .filehash import hash_file
+
+if TYPE_CHECKING:
+    from .hashcache import HashCache
+
+EDGE = 64 * 1024  # bytes hashed at each end of a file by the partial hash
+CHUNK = 1 << 20  # read size when streaming a file to blake3
+_BATCH_BYTES = 8 << 20  # work handed to one thread at a time: up to this many bytes...
+_BATCH_FILES = 64  # ...or this many files
+_BLOB_ID = re.compile(r"^[0-9a-f]{64}$")
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+EMPTY_ID = blake3.blake3(b"").hexdigest()
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Files with the same content: ``size`` bytes each, blake3 ``content_id``."""
+
+    size: int
+    content_id: str
+    locations: tuple[str, ...]  # sorted
+
+    @property
+    def wasted_bytes(self) -> int:
+        """Bytes that keeping a single copy would free."""
+        return self.size * (len(self.locations) - 1)
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    """Duplicate groups, most wasted bytes first, and how much was looked at."""
+
+    groups: tuple[DuplicateGroup, ...]
+    files_scanned: int  # distinct files listed (blobs and empty files included)
+    bytes_scanned: int  # their total size
+
+    @property
+    def wasted_bytes(self) -> int:
+        return sum(g.wasted_bytes for g in self.groups)
+
+    def to_text(self) -> str:
+        """A readable table: one row per group, then its locations, then a total line."""
+        lines = []
+        if self.groups:
+            lines.append(f"{'wasted':>10}  {'copies':>6}  {'size':>10}  content id")
+            for g in self.groups:
+                lines.append(
+                    f"{human_bytes(g.wasted_bytes):>10}  {len(g.locations):>6}  "
+                    f"{human_bytes(g.size):>10}  {g.content_id[:16]}…"
+                )
+                lines.extend(f"    {loc}" for loc in g.locations)
+        redundant = sum(len(g.locations) - 1 for g in self.groups)
+        lines.append(
+            f"total: {human_bytes(self.wasted_bytes)} wasted by {redundant} redundant "
+            f"cop{'y' if redundant == 1 else 'ies'} in {len(self.groups)} group(s); "
+            f"{self.files_scanned:,} file(s), {human_bytes(self.bytes_scanned)} scanned"
+        )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_pandas(self) -> Any:
+        """A DataFrame with one row per location: group, content_id, size, copies,
+        wasted_bytes (of the group), location."""
+        import pandas as pd
+
+        rows = [
+            (i, g.content_id, g.size, len(g.locations), g.wasted_bytes, loc)
+            for i, g in enumerate(self.groups)
+            for loc in g.locations
+        ]
+        columns = ["group", "content_id", "size", "copies", "wasted_bytes", "location"]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def human_bytes(n: int) -> str:
+    """``n`` bytes as "512 B", "1.5 KiB", "2.0 GiB"..."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TiB"
+
+
+@dataclass(eq=False, slots=True)
+class _File:
+    location: str  # what the report shows: an absolute local path or a URL
+    size: int
+    st: os.stat_result | None = None  # local files only
+    fs: Any = None  # fsspec filesystem of a remote file; None for local files
+    content_id: str | None = None  # blake3 hex, once known
+
+
+def find_duplicates(
+    *sources: str | os.PathLike[str],
+    blob_dirs: Sequence[str | os.PathLike[str]] = (),
+    include_empty: bool = False,
+    cache: HashCache | bool | None = None,
+    progress: bool | Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> DuplicateReport:
+    """Groups of identical files among ``sources`` and the blobs in ``blob_dirs``.
+
+    ``sources``: local files, folders (recursive; symlinked sub-folders are not followed) or
+    fsspec URLs (``memory://…``, ``file://…``, ``s3://…``; folders listed recursively).
+    ``blob_dirs``: folders of a content-addressed blob store; a blob's name is its id.
+    ``cache``: the hash cache of local files (None/True: ``HashCache.default()``; False: none).
+    ``progress``: True for a tqdm bar, or ``progress(bytes_done, files_done)``.
+    ``workers``: hashing threads (default: one per CPU; ``min(32, cpus + 4)`` for URLs).
+    """
+    files = _collect(sources, blob_dirs)
+    by_size: dict[int, list[_File]] = defaultdict(list)
+    for f in files:
+        if f.size or include_empty:
+            by_size[f.size].append(f)
+    candidates = [group for group in by_size.values() if len(group) > 1]
+    for f in by_size.get(0, ()):
+        f.content_id = EMPTY_ID
+    hash_cache, own_cache = _open_cache(cache)
+    try:
+        if hash_cache is not None:
+            local = [(f, f.st) for g in candidates for f in g if f.content_id is None and f.st]
+            ids = hash_cache.lookup_many((f.location, st) for f, st in local)
+            for (f, _), cached in zip(local, ids, strict=True):
+                f.content_id = cached
+        started_ns = time.time_ns()  # before any file is read: the cache's racy-clean reference
+        hashed = _hash_candidates(candidates, _Progress(progress), workers)
+        if hash_cache is not None:
+            hash_cache.record(
+                [(f.location, f.st, f.content_id) for f in hashed if f.st and f.content_id],
+                observed_at_ns=started_ns,
+            )
+    finally:
+        if own_cache and hash_cache is not None:
+            hash_cache.close()
+    return DuplicateReport(_groups(candidates), len(files), sum(f.size for f in files))
+
+
+def _hash_candidates(
+    candidates: list[list[_File]], progress: _Progress, workers: int | None
+) -> list[_File]:
+    """Set the content id of every file that may have a twin; return those fully hashed."""
+    # Stage 2: a partial hash of every file of a size group holding a file of unknown id.
+    stage2 = [f for group in candidates if any(f.content_id is None for f in group) for f in group]
+    progress.add(len(stage2))
+    cpus = os.cpu_count() or 1
+    remote = any(f.fs is not None for f in stage2)  # waiting on the network: more threads
+    n_workers = workers or (min(32, cpus + 4) if remote else cpus)
+    try:
+        with ThreadPoolExecutor(n_workers, thread_name_prefix="mlm-duplicates") as pool:
+            keys = dict(zip(stage2, _map(pool, _first_pass, stage2, progress, True), strict=True))
+            # Stage 3: the full blake3 of files whose partial hash is not unique.
+            stage3: list[_File] = []
+            for group in candidates:
+                by_key: dict[bytes | None, list[_File]] = defaultdict(list)
+                for f in group:
+                    by_key[keys.get(f)].append(f)
+                for key, same in by_key.items():
+                    if key is not None and len(same) > 1:
+                        stage3.extend(f for f in same if f.content_id is None)
+            progress.add(len(stage3))
+            ids = _map(pool, _full_hash, stage3, progress, False)
+    finally:
+        progress.close()
+    for f, content_id in zip(stage3, ids, strict=True):
+        f.content_id = content_id
+    return stage3
+
+
+def _groups(candidates: list[list[_File]]) -> tuple[DuplicateGroup, ...]:
+    """Files with the same size and content id, most wasted bytes first."""
+    by_id: dict[tuple[int, str], list[_File]] = defaultdict(list)
+    for group in candidates:
+        for f in group:
+            if f.content_id is not None:
+                by_id[f.size, f.content_id].append(f)
+    groups = [
+        DuplicateGroup(size, cid, tuple(sorted(f.location for f in same)))
+        for (size, cid), same in by_id.items()
+        if len(same) > 1
+    ]
+    groups.sort(key=lambda g: (-g.wasted_bytes, g.locations[0]))
+    return tuple(groups)
+
+
+# --- listing -------------------------------------------------------------------------------
+
+
+def _collect(
+    sources: Sequence[str | os.PathLike[str]], blob_dirs: Sequence[str | os.PathLike[str]]
+) -> list[_File]:
+    """Every distinct file: blobs first (so a blob reached again as a plain file keeps its id)."""
+    seen: set[object] = set()
+    files: list[_File] = []
+
+    def add(f: _File, key: object) -> None:
+        if key not in seen:
+            seen.add(key)
+            files.append(f)
+
+    for root in blob_dirs:
+        for path, st, blob_id in _list_blobs(os.path.abspath(os.fspath(root))):
+            add(_File(path, st.st_size, st=st, content_id=blob_id), _identity(path, st))
+    for source in sources:
+        if isinstance(source, str) and (_URL.match(source) or "::" in source):
+            fs, path = _filesystem(source)
+            if _is_local(fs):
+                source = path
+            else:
+                for url, size in _list_url(fs, path, source):
+                    add(_File(url, size, fs=fs), ("url", url))
+                continue
+        for path, st in _walk_local(os.path.abspath(os.fspath(source))):
+            add(_File(path, st.st_size, st=st), _identity(path, st))
+    return files
+
+
+def _identity(path: str, st: os.stat_result) -> object:
+    """The physical file: (device, inode) where the OS has them, else the resolved path."""
+    return ("inode", st.st_dev, st.st_ino) if st.st_ino else ("path", os.path.realpath(path))
+
+
+def _walk_local(root: str) -> Iterator[tuple[str, os.stat_result]]:
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no such file or folder: {root}") from None
+    except OSError as err:
+        _reraise(err, f"cannot read {root}")
+    if stat_mod.S_ISREG(st.st_mode):
+        yield root, st
+        return
+    if not stat_mod.S_ISDIR(st.st_mode):
+        raise ValueError(f"not a regular file or folder: {root}")
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as err:
+            _reraise(err, f"cannot list folder {folder}")
+        subfolders = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                    continue
+                est = entry.stat()  # follows symlinks: a link to a file is that file
+            except FileNotFoundError:  # a dangling symlink, or deleted meanwhile
+                continue
+            except OSError as err:
+                _reraise(err, f"cannot read {entry.path}")
+            if stat_mod.S_ISREG(est.st_mode):
+                yield entry.path, est
+        stack.extend(reversed(subfolders))  # visited in name order
+
+
+def _list_blobs(root: str) -> Iterator[tuple[str, os.stat_result, str]]:
+    if not os.path.isdir(root):
+        raise FileNotFoundError(f"no such blob folder: {root}")
+    try:
+        with os.scandir(root) as it:
+            prefixes = sorted(
+                (e for e in it if len(e.name) == 2 and e.is_dir(follow_symlinks=False)),
+                key=lambda e: e.name,
+            )
+        for prefix in prefixes:
+            with os.scandir(prefix.path) as it:
+                for entry in sorted(it, key=lambda e: e.name):
+                    blob_id = prefix.name + entry.name
+                    if not _BLOB_ID.match(blob_id):
+                        continue
+                    try:
+                        st = entry.stat()
+                    except FileNotFoundError:  # collected meanwhile
+                        continue
+                    if stat_mod.S_ISREG(st.st_mode):
+                        yield entry.path, st, blob_id
+    except OSError as err:
+        _reraise(err, f"cannot list blob folder {root}")
+
+
+def _filesystem(url: str) -> tuple[Any, str]:
+    """fsspec's filesystem and path for ``url``, with errors that say what to install."""
+    from fsspec.core import url_to_fs
+    from fsspec.registry import known_implementations
+
+    protocol = url.split("://", 1)[0].split("::")[-1] if "://" in url else url.split("::")[0]
+    try:
+        return url_to_fs(url)
+    except ImportError as err:
+        known = known_implementations.get(protocol, {})
+        package = known.get("class", "").split(".")[0]
+        hint = known.get("err") or f"install {package}"
+        extra = "" if str(err) == hint else f" ({err})"
+        need = f"needs the {package} package" if package else "needs an extra package"
+        raise ImportError(
+            f"cannot read {url}: the {protocol!r} protocol {need}: {hint}{extra}"
+        ) from err
+    except ValueError as err:
+        if "Protocol not known" in str(err):
+            raise ValueError(
+                f"cannot read {url}: unknown protocol {protocol!r} (no fsspec filesystem for it)"
+            ) from err
+        raise ValueError(f"cannot read {url}: {err}") from err
+
+
+def _is_local(fs: Any) -> bool:
+    from fsspec.implementations.local import LocalFileSystem
+
+    return isinstance(fs, LocalFileSystem)
+
+
+def _list_url(fs: Any, path: str, url: str) -> Iterator[tuple[str, int]]:
+    """(URL, size) of every file at or under ``path``."""
+    try:
+        found = fs.find(path, detail=True)
+        if not found and not fs.exists(path):
+            raise FileNotFoundError(f"no such file or folder: {url}")
+        for name, info in sorted(found.items()):
+            if info.get("type", "file") != "file":
+                continue
+            size = info.get("size")
+            if size is None:
+                size = fs.info(name)["size"]
+            yield fs.unstrip_protocol(name), int(size)
+    except FileNotFoundError as err:
+        if url in str(err):
+            raise
+        raise FileNotFoundError(f"no such file or folder: {url}") from err
+    except OSError as err:
+        raise OSError(f"cannot list {url}: {err}") from err
+
+
+# --- hashing -------------------------------------------------------------------------------
+
+
+def _first_pass(f: _File) -> bytes | None:
+    """The partial hash: xxh3-128 of the size, the first and the last 64 KiB (of the whole file
+    up to 128 KiB). None if the file changed size since it was listed (it is then left out)."""
+    try:
+        if f.size <= 2 * EDGE:
+            head = _read_all(f)
+            tail = b""
+            if len(head) != f.size:
+                return None
+            if f.fs is not None and f.content_id is None:  # spares a second download
+                f.content_id = blake3.blake3(head).hexdigest()
+        else:
+            head, tail = _read_edges(f)
+            if len(head) != EDGE or len(tail) != EDGE:
+                return None
+    except OSError as err:
+        _reraise(err, f"cannot read {f.location}")
+    if not tail:
+        return xxhash.xxh3_128_digest(head, seed=f.size)  # the size is the seed
+    h = xxhash.xxh3_128(head, seed=f.size)
+    h.update(tail)
+    return h.digest()
+
+
+def _read_all(f: _File) -> bytes:
+    if f.fs is not None:
+        return bytes(f.fs.cat_file(f.location))
+    fd = os.open(f.location, _READ_FLAGS)  # lighter than open() for many small files
+    try:
+        return _read_fd(fd, f.size)  # a file grown since: caught by the full hash's stat
+    finally:
+        os.close(fd)
+
+
+def _read_edges(f: _File) -> tuple[bytes, bytes]:
+    if f.fs is not None:
+        head = f.fs.cat_file(f.location, start=0, end=EDGE)
+        tail = f.fs.cat_file(f.location, start=f.size - EDGE, end=f.size)
+        return bytes(head), bytes(tail)
+    fd = os.open(f.location, _READ_FLAGS)
+    try:
+        head = _read_fd(fd, EDGE)
+        os.lseek(fd, f.size - EDGE, os.SEEK_SET)
+        return head, _read_fd(fd, EDGE)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, n: int) -> bytes:
+    """Up to ``n`` bytes (fewer only at the end of the file)."""
+    data = os.read(fd, n)  # all of it, from a regular file, nearly always
+    if len(data) < n and data:
+        parts = [data]
+        n -= len(data)
+        while n > 0 and (chunk := os.read(fd, n)):
+            parts.append(chunk)
+            n -= len(chunk)
+        data = b"".join(parts)
+    return data
+
+
+def _full_hash(f: _File) -> str | None:
+    """The blake3 of a whole file; None if its size changed since it was listed."""
+    try:
+        if f.fs is not None:
+            with f.fs.open(f.location, "rb") as fh:
+                return _stream_blake3(fh, f.size)
+        content_id, f.st = hash_file(f.location)
+        return content_id if f.st.st_size == f.size else None
+    except OSError as err:
+        _reraise(err, f"cannot read {f.location}")
+
+
+def _stream_blake3(fh: Any, size: int) -> str | None:
+    hasher = blake3.blake3()
+    n = 0
+    while chunk := fh.read(CHUNK):
+        hasher.update(chunk)
+        n += len(chunk)
+    return hasher.hexdigest() if n == size else None
+
+
+# --- plumbing ------------------------------------------------------------------------------
+
+
+def _map(
+    pool: ThreadPoolExecutor,
+    fn: Callable[[_File], T],
+    files: list[_File],
+    progress: _Progress,
+    partial: bool,
+) -> list[T]:
+    """``[fn(f) for f in files]`` on the pool, a batch of small files per task."""
+    batches: list[list[_File]] = []
+    batch: list[_File] = []
+    batch_bytes = 0
+    for f in files:
+        batch.append(f)
+        batch_bytes += f.size
+        if len(batch) >= _BATCH_FILES or batch_bytes >= _BATCH_BYTES:
+            batches.append(batch)
+            batch, batch_bytes = [], 0
+    if batch:
+        batches.append(batch)
+    futures: list[Future[list[T]]] = [pool.submit(lambda b: [fn(f) for f in b], b) for b in batches]
+    out: list[T] = []
+    try:
+        for fut, b in zip(futures, batches, strict=True):
+            out.extend(fut.result())
+            read = sum(min(f.size, 2 * EDGE) if partial else f.size for f in b)
+            progress.done(len(b), read)
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
+    return out
+
+
+class _Progress:
+    """A tqdm bar (``True``) or a ``callback(bytes_done, files_done)``, or nothing."""
+
+    def __init__(self, progress: bool | Callable[[int, int], None] | None) -> None:
+        self.callback = progress if callable(progress) else None
+        self.bar: Any = None
+        if progress is True:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=0, unit="file", desc="finding duplicates")
+        self.files = self.bytes = 0
+
+    def add(self, files: int) -> None:
+        if self.bar is not None:
+            self.bar.total += files
+            self.bar.refresh()
+
+    def done(self, files: int, nbytes: int) -> None:
+        self.files += files
+        self.bytes += nbytes
+        if self.bar is not None:
+            self.bar.update(files)
+        if self.callback is not None:
+            self.callback(self.bytes, self.files)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _open_cache(cache: HashCache | bool | None) -> tuple[HashCache | None, bool]:
+    """The cache to use and whether this call opened it (and must close it)."""
+    if cache is False:
+        return None, False
+    if cache is None or cache is True:
+        from .hashcache import HashCache
+
+        return HashCache.default(), True
+    return cache, False
+
+
+def _reraise(err: OSError, what: str) -> NoReturn:
+    """Raise ``err`` if it names its file already, else the same type with ``what`` in it."""
+    if err.filename is not None:
+        raise err
+    if err.strerror is None:
+        raise type(err)(f"{what}: {err}") from err
+    raise type(err)(err.errno, f"{what}: {err.strerror}") from err
