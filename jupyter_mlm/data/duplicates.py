@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import blake3
 import xxhash
 
+from .duplicate_report import DuplicateGroup, DuplicateReport
 from .filehash import hash_file
+from .remote import filesystem
 
 if TYPE_CHECKING:
     from .hashcache import HashCache
@@ -41,78 +43,6 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 EMPTY_ID = blake3.blake3(b"").hexdigest()
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class DuplicateGroup:
-    """Files with the same content: ``size`` bytes each, blake3 ``content_id``."""
-
-    size: int
-    content_id: str
-    locations: tuple[str, ...]  # sorted
-
-    @property
-    def wasted_bytes(self) -> int:
-        """Bytes that keeping a single copy would free."""
-        return self.size * (len(self.locations) - 1)
-
-
-@dataclass(frozen=True)
-class DuplicateReport:
-    """Duplicate groups, most wasted bytes first, and how much was looked at."""
-
-    groups: tuple[DuplicateGroup, ...]
-    files_scanned: int  # distinct files listed (blobs and empty files included)
-    bytes_scanned: int  # their total size
-
-    @property
-    def wasted_bytes(self) -> int:
-        return sum(g.wasted_bytes for g in self.groups)
-
-    def to_text(self) -> str:
-        """A readable table: one row per group, then its locations, then a total line."""
-        lines = []
-        if self.groups:
-            lines.append(f"{'wasted':>10}  {'copies':>6}  {'size':>10}  content id")
-            for g in self.groups:
-                lines.append(
-                    f"{human_bytes(g.wasted_bytes):>10}  {len(g.locations):>6}  "
-                    f"{human_bytes(g.size):>10}  {g.content_id[:16]}…"
-                )
-                lines.extend(f"    {loc}" for loc in g.locations)
-        redundant = sum(len(g.locations) - 1 for g in self.groups)
-        lines.append(
-            f"total: {human_bytes(self.wasted_bytes)} wasted by {redundant} redundant "
-            f"cop{'y' if redundant == 1 else 'ies'} in {len(self.groups)} group(s); "
-            f"{self.files_scanned:,} file(s), {human_bytes(self.bytes_scanned)} scanned"
-        )
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def to_pandas(self) -> Any:
-        """A DataFrame with one row per location: group, content_id, size, copies,
-        wasted_bytes (of the group), location."""
-        import pandas as pd
-
-        rows = [
-            (i, g.content_id, g.size, len(g.locations), g.wasted_bytes, loc)
-            for i, g in enumerate(self.groups)
-            for loc in g.locations
-        ]
-        columns = ["group", "content_id", "size", "copies", "wasted_bytes", "location"]
-        return pd.DataFrame.from_records(rows, columns=columns)
-
-
-def human_bytes(n: int) -> str:
-    """``n`` bytes as "512 B", "1.5 KiB", "2.0 GiB"..."""
-    size = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if size < 1024:
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TiB"
 
 
 @dataclass(eq=False, slots=True)
@@ -236,7 +166,7 @@ def _collect(
             add(_File(path, st.st_size, st=st, content_id=blob_id), _identity(path, st))
     for source in sources:
         if isinstance(source, str) and (_URL.match(source) or "::" in source):
-            fs, path = _filesystem(source)
+            fs, path = filesystem(source)
             if _is_local(fs):
                 source = path
             else:
@@ -312,31 +242,6 @@ def _list_blobs(root: str) -> Iterator[tuple[str, os.stat_result, str]]:
                         yield entry.path, st, blob_id
     except OSError as err:
         _reraise(err, f"cannot list blob folder {root}")
-
-
-def _filesystem(url: str) -> tuple[Any, str]:
-    """fsspec's filesystem and path for ``url``, with errors that say what to install."""
-    from fsspec.core import url_to_fs
-    from fsspec.registry import known_implementations
-
-    protocol = url.split("://", 1)[0].split("::")[-1] if "://" in url else url.split("::")[0]
-    try:
-        return url_to_fs(url)
-    except ImportError as err:
-        known = known_implementations.get(protocol, {})
-        package = known.get("class", "").split(".")[0]
-        hint = known.get("err") or f"install {package}"
-        extra = "" if str(err) == hint else f" ({err})"
-        need = f"needs the {package} package" if package else "needs an extra package"
-        raise ImportError(
-            f"cannot read {url}: the {protocol!r} protocol {need}: {hint}{extra}"
-        ) from err
-    except ValueError as err:
-        if "Protocol not known" in str(err):
-            raise ValueError(
-                f"cannot read {url}: unknown protocol {protocol!r} (no fsspec filesystem for it)"
-            ) from err
-        raise ValueError(f"cannot read {url}: {err}") from err
 
 
 def _is_local(fs: Any) -> bool:
@@ -494,9 +399,9 @@ class _Progress:
         self.callback = progress if callable(progress) else None
         self.bar: Any = None
         if progress is True:
-            from tqdm.auto import tqdm
+            from .progress import make_tqdm
 
-            self.bar = tqdm(total=0, unit="file", desc="finding duplicates")
+            self.bar = make_tqdm(total=0, unit="file", desc="finding duplicates")
         self.files = self.bytes = 0
 
     def add(self, files: int) -> None:

@@ -9,11 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ..entities import DatasetVersionInfo
 from ..store.liveness import current_user
 from .frames import hash_array, hash_frame, is_array, is_frame
+from .progress import progress_bar
+from .remote import filesystem, redact_url
 
 CHUNK = 1 << 20
 Entry = tuple[str, int, str]  # relative path, size, content id
@@ -89,7 +91,7 @@ def _describe_folder(
 ) -> Described:
     from .folders import hash_folder
 
-    with _progress_bar(progress, f"hashing {path.name or path}") as bar:
+    with progress_bar(progress, f"hashing {path.name or path}") as bar:
         digest = hash_folder(path, cache=_cache(), progress=bar, pattern=pattern)
     manifest = [(e.path, e.size, e.hash) for e in digest.entries]
     source = str(path) if pattern is None else str(path / pattern)
@@ -110,7 +112,7 @@ def _describe_glob(pattern: str, name: str | None, progress: bool) -> Described:
 def _describe_url(url: str, name: str | None) -> Described:
     from .folders import FileEntry, manifest_id
 
-    fs, root = _filesystem(url)
+    fs, root = filesystem(url)
     clean = redact_url(url)
     if fs.isdir(root):
         listing = fs.find(root, detail=True)
@@ -138,63 +140,5 @@ def _hash_stream(fs: Any, path: str) -> str:
     return str(hasher.hexdigest())
 
 
-def _filesystem(url: str) -> tuple[Any, str]:
-    import fsspec
-    from fsspec.registry import known_implementations
-
-    protocol = url.split("://", 1)[0].lower()
-    try:
-        return fsspec.core.url_to_fs(url)
-    except ImportError as err:
-        hint = known_implementations.get(protocol, {}).get("err") or str(err)
-        raise ImportError(f"cannot read {redact_url(url)}: {hint}") from err
-    except ValueError as err:
-        if protocol not in known_implementations:
-            raise ValueError(
-                f"unknown URL protocol {protocol!r} in {redact_url(url)}; fsspec knows "
-                f"{', '.join(sorted(known_implementations)[:12])}, …"
-            ) from err
-        raise
-
-
-def redact_url(url: str) -> str:
-    """The URL without user, password or query string (which may carry tokens)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
 def _url_name(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1] or path
-
-
-class _progress_bar:
-    """A tqdm bar (a widget in Jupyter when ipywidgets is there) that appears after 1 s."""
-
-    def __init__(self, enabled: bool, desc: str) -> None:
-        self.enabled, self.desc, self.bar = enabled, desc, None
-        self._files = 0
-
-    def __enter__(self):  # -> Callable[[int, int], None] | None
-        if not self.enabled:
-            return None
-        try:
-            import ipywidgets  # noqa: F401
-            from tqdm.auto import tqdm
-        except ImportError:
-            from tqdm import tqdm
-        self.bar = tqdm(desc=self.desc, unit="B", unit_scale=True, delay=1.0, leave=False)
-        return self.update
-
-    def update(self, bytes_done: int, files_done: int) -> None:
-        assert self.bar is not None
-        self.bar.update(bytes_done - self.bar.n)
-        if files_done != self._files:
-            self._files = files_done
-            self.bar.set_postfix(files=files_done, refresh=False)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()

@@ -84,7 +84,7 @@ def test_fsspec_memory_urls_match_local_content(tracking, folder):
 
 
 def test_url_errors_and_credentials_never_stored():
-    with pytest.raises(ValueError, match="unknown URL protocol 'nosuchproto'"):
+    with pytest.raises(ValueError, match="unknown protocol 'nosuchproto'"):
         _describe("nosuchproto://x/y")
     try:
         import s3fs  # noqa: F401
