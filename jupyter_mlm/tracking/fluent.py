@@ -109,13 +109,22 @@ def dataset(source: Any, *, name: str | None = None) -> Any:  # DatasetVersion
 
 
 def duplicates(*sources: Any, include_blobs: bool = True) -> Any:  # DuplicateReport
-    """Identical files across folders, files, fsspec URLs and (by default) the store's blobs."""
+    """Identical files across folders, files, fsspec URLs, dataset versions (their files) and
+    (by default) the store's blobs."""
     from ..data.duplicates import find_duplicates
+    from ..data.versions import DatasetVersion
     from ..store.blobs import LocalBlobStore
 
     st = get_store()
     blob_dirs = [st.blobs.root] if include_blobs and isinstance(st.blobs, LocalBlobStore) else []
-    return find_duplicates(*sources, blob_dirs=blob_dirs)
+    paths = []
+    for source in sources:
+        if isinstance(source, DatasetVersion):
+            if source.kind not in ("file", "folder"):
+                raise TypeError(f"dataset {source.name!r} is a {source.kind}, not files")
+            source = source.source
+        paths.append(source)
+    return find_duplicates(*paths, blob_dirs=blob_dirs)
 
 
 def resume_run(run_id: str) -> Run:

@@ -161,3 +161,41 @@ def test_diff_folders_and_frames(tracking, tmp_path, folder):
     assert "column 'k': int64 → int32" in sd.schema_changes
     with pytest.raises(NotFoundError):
         mlm.datasets.diff("no-such-dataset", v1)
+
+
+def test_polars_frames(tracking):
+    import polars as pl
+
+    a = pl.DataFrame({"k": [1, 2, 3], "v": ["x", None, "z"]})
+    b = pl.concat([a.head(1), a.tail(2)])  # other chunks, same values
+    va, vb = mlm.dataset(a), mlm.dataset(b)
+    assert va.content_id == vb.content_id and va.schema["rows"] == 3
+    assert va.schema["columns"] == ["k", "v"]
+    assert mlm.dataset(a.with_columns(pl.col("k") + 1)).content_id != va.content_id
+    d = mlm.datasets.diff(va, pl.DataFrame({"k": [1, 2, 3, 4], "v": ["x", None, "z", "w"]}))
+    assert (d.rows_added, d.rows_removed) == (1, 0)
+
+
+def test_non_utf8_file_names_are_versioned(tracking, tmp_path):
+    root = tmp_path / "odd"
+    root.mkdir()
+    with open(os.path.join(os.fsencode(root), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"latin-1 name")
+    v = mlm.dataset(root)
+    assert v.file_count == 1
+    assert os.fsencode(v.manifest()[0]["path"]) == b"caf\xe9.txt"
+    assert mlm.datasets.get(v.content_id).manifest() == v.manifest()
+
+
+def test_duplicates_across_folders_datasets_and_the_store_blobs(tracking, tmp_path, folder):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "copy.bin").write_bytes((folder / "sub" / "b.bin").read_bytes())
+    with mlm.start_run("dups") as run:
+        run.log_text("report", "x,y\n1,2\n")  # same bytes as data/a.csv, stored as a blob
+    report = mlm.duplicates(mlm.dataset(folder), other)
+    groups = {g.size: g for g in report.groups}
+    assert sorted(os.path.basename(p) for p in groups[2000].locations) == ["b.bin", "copy.bin"]
+    assert any("blobs" in p for p in groups[8].locations)
+    assert report.wasted_bytes == 2008
+    assert "total: 2.0 KiB wasted by 2 redundant copies in 2 group(s)" in report.to_text()
