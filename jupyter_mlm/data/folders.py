@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import errno
+import json
 import os
 import re
 import stat
+import struct
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +37,8 @@ SLOW_FILE_NS = 150_000  # a small file taking longer than this to hash is waitin
 _BATCH_FILES = 64  # small files per worker task
 _BATCH_BYTES = 8 << 20
 _SEP = os.fsencode(os.sep)
+_STAT = struct.Struct("<qqQQ")  # size, mtime_ns, inode, device
+_U64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +104,19 @@ def hash_folder(
     match = _glob_regex(pattern).fullmatch if pattern else None
     # Walked as bytes: a file's path is its cache key as is, and sorting the absolute paths
     # sorts the relative ones (same prefix).
+    started_ns = time.time_ns()  # before any file is read: what the cache may trust
     found: list[_Found] = []
     _walk(root_b, n, {(st_root.st_dev, st_root.st_ino): "."}, match, found)
     found.sort()
+    snap_key = root_b + b"\0" + (pattern or "").encode()
+    stat_digest = _stat_digest(found)
+    if cache is not None:
+        hit = cache.snapshot(snap_key, stat_digest)
+        if hit is not None:
+            unchanged = _from_snapshot(*hit)
+            if progress is not None:
+                progress(unchanged.total_bytes, len(unchanged.entries))
+            return unchanged
 
     results: dict[bytes, tuple[int, str]] = {}
     misses: list[_Found] = []
@@ -126,12 +140,44 @@ def hash_folder(
                 key=lambda e: os.fsencode(e.path),
             )
         )
-    return FolderDigest(
+    result = FolderDigest(
         content_id=_manifest_sorted(entries),  # already sorted by path bytes
         entries=entries,
         total_bytes=sum(e.size for e in entries),
         files_hashed=len(misses),
         files_cached=n_cached,
+    )
+    if cache is not None:
+        manifest = json.dumps([[e.path, e.size, e.hash] for e in entries], separators=(",", ":"))
+        cache.record_snapshot(
+            snap_key,
+            stat_digest,
+            result.content_id,
+            manifest.encode("utf-8", "surrogatepass"),
+            observed_at_ns=started_ns,
+            max_mtime_ns=max((f[1].st_mtime_ns for f in found), default=0),
+        )
+    return result
+
+
+def _stat_digest(found: list[_Found]) -> bytes:
+    """blake3 of every path with its size, mtime, inode and device: changes when any does."""
+    pack = _STAT.pack
+    data = b"".join(
+        [p + pack(s.st_size, s.st_mtime_ns, s.st_ino & _U64, s.st_dev & _U64) for p, s in found]
+    )
+    return bytes(blake3.blake3(data).digest())
+
+
+def _from_snapshot(content_id: str, manifest: bytes) -> FolderDigest:
+    rows = json.loads(manifest.decode("utf-8", "surrogatepass"))
+    entries = tuple([FileEntry(p, s, h) for p, s, h in rows])
+    return FolderDigest(
+        content_id=content_id,
+        entries=entries,
+        total_bytes=sum(e.size for e in entries),
+        files_hashed=0,
+        files_cached=len(entries),
     )
 
 

@@ -41,6 +41,18 @@ CREATE TABLE IF NOT EXISTS files_v2 (
     sig BLOB NOT NULL  -- size, mtime_ns, ino, dev packed: one column to compare on lookup
 ) WITHOUT ROWID
 """
+# A whole folder's result, keyed by root (+ pattern) and a digest of every file's path and
+# stat: when nothing under the folder changed, one row replaces ten thousand lookups.
+_SNAPSHOT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS folder_snapshots (
+    root BLOB PRIMARY KEY,
+    stat_digest BLOB NOT NULL,
+    content_id TEXT NOT NULL,
+    manifest BLOB NOT NULL,
+    recorded_at_ns INTEGER NOT NULL,
+    max_mtime_ns INTEGER NOT NULL
+) WITHOUT ROWID
+"""
 # Rows that may be trusted (not racily clean). A hit needs st_mtime_ns == mtime_ns, so this
 # depends on the row alone and is filtered in SQL.
 _TRUSTED = f"mtime_ns < recorded_at_ns - {RACY_WINDOW_NS}"
@@ -117,6 +129,42 @@ class HashCache:
         ]
         if rows:
             self._guard(lambda: self._write(rows), None)
+
+    def snapshot(self, root: bytes, stat_digest: bytes) -> tuple[str, bytes] | None:
+        """(content id, manifest) stored for ``root`` when its files had ``stat_digest``, if
+        none of them was modified within the racy window before it was recorded."""
+
+        def query() -> tuple[str, bytes] | None:
+            with self._lock:
+                row = self._conn.execute(
+                    "SELECT content_id, manifest FROM folder_snapshots WHERE root = ? AND "
+                    f"stat_digest = ? AND max_mtime_ns < recorded_at_ns - {RACY_WINDOW_NS}",
+                    (root, stat_digest),
+                ).fetchone()
+            return None if row is None else (row[0], row[1])
+
+        return self._guard(query, None)
+
+    def record_snapshot(
+        self,
+        root: bytes,
+        stat_digest: bytes,
+        content_id: str,
+        manifest: bytes,
+        *,
+        observed_at_ns: int,
+        max_mtime_ns: int,
+    ) -> None:
+        """Remember a folder's result (``observed_at_ns``: taken before any file was read)."""
+        row = (root, stat_digest, content_id, manifest, observed_at_ns, max_mtime_ns)
+
+        def write() -> None:
+            with self._lock:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO folder_snapshots VALUES (?,?,?,?,?,?)", row
+                )
+
+        self._guard(write, None)
 
     def close(self) -> None:
         with self._lock:
@@ -221,6 +269,7 @@ class HashCache:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("DROP TABLE IF EXISTS files_v1")  # an older layout
             conn.execute(_SCHEMA)
+            conn.execute(_SNAPSHOT_SCHEMA)
         except BaseException:
             conn.close()
             raise

@@ -443,3 +443,39 @@ def test_more_threads_only_when_files_read_slowly(
     monkeypatch.setattr(folders, "hash_file", slow)
     assert hash_folder(tmp_path, cache=None).content_id == fast.content_id
     assert len(threads) > 1
+
+
+def test_unchanged_folder_is_answered_by_its_snapshot_and_any_change_misses_it(
+    tmp_path, monkeypatch
+):
+    import jupyter_mlm.data.folders as folders_mod
+    from jupyter_mlm.data.hashcache import HashCache
+
+    root = tmp_path / "snap"
+    (root / "d").mkdir(parents=True)
+    past = time.time() - 3600
+    for i in range(20):
+        p = root / "d" / f"f{i}.txt"
+        p.write_text(f"file {i}")
+        os.utime(p, (past, past))
+    cache = HashCache(tmp_path / "cache.db")
+    first = folders_mod.hash_folder(root, cache=cache)
+
+    def no_reads(*a, **k):
+        raise AssertionError("a file was read or looked up one by one")
+
+    with monkeypatch.context() as m:
+        m.setattr(folders_mod, "hash_file", no_reads)
+        m.setattr(HashCache, "lookup_many", no_reads)
+        again = folders_mod.hash_folder(root, cache=cache)
+    assert (again.content_id, again.entries) == (first.content_id, first.entries)
+    assert (again.files_hashed, again.files_cached) == (0, 20)
+    changed = root / "d" / "f3.txt"
+    changed.write_text("file 3!")  # same folder, one file differs
+    os.utime(changed, (past + 1, past + 1))
+    third = folders_mod.hash_folder(root, cache=cache)
+    assert third.content_id != first.content_id and third.files_hashed == 1
+    assert (
+        folders_mod.hash_folder(root, cache=cache, pattern="d/f1*.txt").content_id
+        != third.content_id
+    )
