@@ -103,7 +103,7 @@ def test_redact_uri():
 
 def test_import_is_light():
     code = (
-        "import sys, jupyter_mlm; heavy = {'sqlalchemy', 'numpy', 'pandas', 'IPython', 'alembic'}"
+        "import sys, jupyter_mlm; heavy = {'sqlalchemy', 'numpy', 'pandas', 'IPython', 'alembic', 'fsspec', 'tqdm', 'polars'}"
         " & set(sys.modules); print(sorted(heavy))"
     )
     out = subprocess.run(
