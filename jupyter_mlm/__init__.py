@@ -87,6 +87,13 @@ if TYPE_CHECKING:
     from .tracking.run import Run
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jupyter_mlm``: registers ``%mlm_track`` (IPython is imported only here)."""
+    from .magics import TrackMagics
+
+    ipython.register_magics(TrackMagics)
+
+
 def __getattr__(name: str) -> Any:
     if name == "datasets":  # a namespace: mlm.datasets.diff / list / get
         import importlib

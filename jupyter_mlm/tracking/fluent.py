@@ -250,14 +250,20 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def _at_exit() -> None:
-    """Flush, then end runs still open: ``failed`` after an uncaught exception, else
-    ``finished``. A process killed outright skips this; its runs read ``crashed``."""
+    """Flush, then end runs still open: ``failed`` after an uncaught exception; in a Jupyter
+    kernel ``crashed`` (the kernel shut down or restarted under a run that spans cells);
+    else ``finished``. A process killed outright skips this; its runs read ``crashed``."""
     with _lock:
         open_runs = list(_open.values())
-    status = "failed" if _exit_error else "finished"
+    if _exit_error:
+        status, error = "failed", repr(_exit_error[0])
+    elif "ipykernel" in sys.modules:
+        status, error = "crashed", "the kernel shut down while the run was open"
+    else:
+        status, error = "finished", None
     for run in open_runs:
         try:
-            run.finish(status, error=repr(_exit_error[0]) if _exit_error else None)
+            run.finish(status, error=error)
         except Exception as err:
             print(f"jupyter-mlm: could not end run {run.run_id} at exit: {err}", file=sys.stderr)
     with _lock:
