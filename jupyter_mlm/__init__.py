@@ -89,6 +89,7 @@ if TYPE_CHECKING:
 
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext jupyter_mlm``: registers ``%mlm_track`` (IPython is imported only here)."""
+    from .capture import notebook  # noqa: F401 - records the kernel's starting folder
     from .magics import TrackMagics
 
     ipython.register_magics(TrackMagics)

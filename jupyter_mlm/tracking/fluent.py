@@ -80,6 +80,9 @@ def start_run(
         exp.experiment_id, name=name, params=params or {}, tags=tags or {}, parent_run_id=parent_id
     )
     run = _adopt(Run(info, st, writer, {}))
+    from .capture_hook import start_capture
+
+    run._capture_thread = start_capture(run)
     try:
         for context, source in inputs:
             run.log_dataset(source, context=context)

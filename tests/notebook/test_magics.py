@@ -39,7 +39,7 @@ def test_line_form_spans_cells_and_survives_an_interrupted_cell(shell, capsys):
     run(shell, "%mlm_track stop")
     info = mlm.get_run(active.run_id)
     assert info.status == "finished"
-    assert info.params == {"lr": 3e-4, "layers": [64, 32], "opt": "adam"} and info.tags == {
+    assert info.params == {"lr": 3e-4, "layers": [64, 32], "opt": "adam"} and _user_tags(info) == {
         "team": "cv"
     }
     assert info.metrics["loss"].count == 5
@@ -100,3 +100,8 @@ def test_bad_arguments_print_usage_not_tracebacks(shell, capsys, line, expected)
     assert result.success, captured
     assert expected in captured.out
     assert "Traceback" not in captured.out + captured.err
+
+
+def _user_tags(info):
+    """The run's own tags, without the ``mlm.*`` tags recorded by context capture."""
+    return {k: v for k, v in info.tags.items() if not k.startswith("mlm.")}

@@ -24,7 +24,7 @@ def test_logged_points_are_read_back_with_auto_steps(tracking):
     assert np.all(np.diff(times) >= 0)
     info = mlm.get_run(run.run_id)
     assert info.status == "finished" and info.end_time is not None
-    assert info.params == {"lr": 0.1} and info.tags == {"model": "mlp"}
+    assert info.params == {"lr": 0.1} and _user_tags(info) == {"model": "mlp"}
     assert info.metrics["loss"].count == 5 and info.metrics["lr"].last == 0.5
     assert mlm.active_run() is None
 
@@ -157,7 +157,7 @@ def test_params_tags_text_image_artifact(tracking, tmp_path):
     run.log_artifact(f)
     run.finish()
     info = mlm.get_run(run.run_id)
-    assert info.params == {"lr": 0.1, "batch": 32} and info.tags == {"stage": "prod"}
+    assert info.params == {"lr": 0.1, "batch": 32} and _user_tags(info) == {"stage": "prod"}
     assert [a.name for a in tracking.list_artifacts(run.run_id)] == ["report.txt"]
 
 
@@ -225,3 +225,8 @@ def test_explicit_and_automatic_steps_mix_across_flushes(tracking):
     resumed.log(b=3.0)
     resumed.finish()
     assert resumed.history("b")[0].tolist() == [100, 101, 102]
+
+
+def _user_tags(info):
+    """The run's own tags, without the ``mlm.*`` tags recorded by context capture."""
+    return {k: v for k, v in info.tags.items() if not k.startswith("mlm.")}
