@@ -78,6 +78,9 @@ def tracking(store_location, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]
     try:
         yield mlm.get_store()
     finally:
+        from jupyter_mlm.tracking.capture_hook import wait_for_captures
+
+        wait_for_captures()
         for run in list(fluent._open.values()):
             run.finish()
         for _, writer in list(fluent._stores.values()):

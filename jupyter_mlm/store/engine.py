@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine
@@ -64,9 +67,28 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextlib.contextmanager
 def write(engine: Engine, what: str) -> Iterator[Connection]:
-    """A write transaction that commits, or rolls back on any exception."""
-    with translate_errors(engine, what), engine.connect() as conn, transaction(conn):
+    """A write transaction that commits, or rolls back on any exception.
+
+    On SQLite, threads of one process queue on a lock first: SQLite's own busy handler
+    sleeps in growing steps (1, 2, 5, 10 ms…) and would make the writer thread, context
+    capture and the caller wait milliseconds for each other."""
+    lock = _sqlite_write_lock(engine)
+    with lock, translate_errors(engine, what), engine.connect() as conn, transaction(conn):
         yield conn
+
+
+_write_locks: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_locks_guard = threading.Lock()
+
+
+def _sqlite_write_lock(engine: Engine) -> contextlib.AbstractContextManager[Any]:
+    if not is_sqlite(engine):
+        return contextlib.nullcontext()
+    with _locks_guard:
+        lock = _write_locks.get(engine)
+        if lock is None:
+            lock = _write_locks[engine] = threading.RLock()
+        return lock
 
 
 @contextlib.contextmanager

@@ -1,10 +1,14 @@
 """Record where a run comes from — notebook, git state, environment, the saved notebook —
-on a background thread, so ``start_run`` stays fast. ``MLM_CAPTURE=0`` turns it off."""
+on one background worker, so ``start_run`` stays fast. ``MLM_CAPTURE=0`` turns it off.
+
+One long-lived worker, not a thread per run: starting a thread hands it the GIL for a
+switch interval, which would cost the caller milliseconds."""
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import threading
 import warnings
 from typing import TYPE_CHECKING
@@ -15,20 +19,54 @@ if TYPE_CHECKING:
 CONTEXT_TEXT = "mlm/context.json"
 NOTEBOOK_ARTIFACT = "mlm/notebook.ipynb"
 
+_queue: queue.SimpleQueue[tuple[Run, str | None, threading.Event]] = queue.SimpleQueue()
+_pending: set[threading.Event] = set()
+_lock = threading.Lock()
+_worker: threading.Thread | None = None
 
-def start_capture(run: Run) -> threading.Thread | None:
-    """Capture the run's context in the background; ``Run.finish`` waits for it."""
+
+def start_capture(run: Run) -> threading.Event | None:
+    """Queue the capture of the run's context; the returned event is set when it is stored."""
+    global _worker
     if os.environ.get("MLM_CAPTURE", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     try:
         cwd: str | None = os.getcwd()
     except OSError:
         cwd = None
-    thread = threading.Thread(
-        target=_capture, args=(run, cwd), name="jupyter-mlm-capture", daemon=True
-    )
-    thread.start()
-    return thread
+    done = threading.Event()
+    with _lock:
+        _pending.add(done)
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="jupyter-mlm-capture", daemon=True)
+            _worker.start()
+    _queue.put((run, cwd, done))
+    return done
+
+
+def wait_for_captures(timeout: float = 30.0) -> None:
+    """Let queued captures finish (at interpreter exit, so no run loses its context)."""
+    with _lock:
+        events = list(_pending)
+    for event in events:
+        event.wait(timeout)
+
+
+def _after_fork_in_child() -> None:
+    global _worker, _queue, _lock
+    _worker, _queue, _lock = None, queue.SimpleQueue(), threading.Lock()
+    _pending.clear()
+
+
+def _work() -> None:
+    while True:
+        run, cwd, done = _queue.get()
+        try:
+            _capture(run, cwd)
+        finally:
+            done.set()
+            with _lock:
+                _pending.discard(done)
 
 
 def _capture(run: Run, cwd: str | None) -> None:
@@ -39,8 +77,11 @@ def _capture(run: Run, cwd: str | None) -> None:
         notebook = notebook_path()
         ctx = capture_context(notebook, cwd=cwd)
         store = run._store
-        store.set_tags(run.run_id, context_tags(ctx))
-        store.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str), None)
+        tags = context_tags(ctx)
+        tags["mlm.captured_at"] = repr(ctx.pop("captured_at", ""))
+        store.set_tags(run.run_id, tags)
+        # without the time, an unchanged context is the same blob: written once, not per run
+        store.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None)
         path = (ctx.get("notebook") or {}).get("path")
         if path and os.path.isfile(path):  # the notebook as last saved when the run started
             store.add_artifact(run.run_id, path, NOTEBOOK_ARTIFACT)
@@ -50,3 +91,7 @@ def _capture(run: Run, cwd: str | None) -> None:
             RuntimeWarning,
             stacklevel=1,
         )
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -82,7 +82,7 @@ def start_run(
     run = _adopt(Run(info, st, writer, {}))
     from .capture_hook import start_capture
 
-    run._capture_thread = start_capture(run)
+    run._context_recorded = start_capture(run)
     try:
         for context, source in inputs:
             run.log_dataset(source, context=context)
@@ -256,6 +256,9 @@ def _at_exit() -> None:
     """Flush, then end runs still open: ``failed`` after an uncaught exception; in a Jupyter
     kernel ``crashed`` (the kernel shut down or restarted under a run that spans cells);
     else ``finished``. A process killed outright skips this; its runs read ``crashed``."""
+    from .capture_hook import wait_for_captures
+
+    wait_for_captures()
     with _lock:
         open_runs = list(_open.values())
     if _exit_error:

@@ -48,7 +48,7 @@ class Run:
         self._soft = SOFT_LIMIT
         self._writer_error: WriterError | None = None
         self._ended_why = "has ended; start or resume a run to log"
-        self._capture_thread: threading.Thread | None = None
+        self._context_recorded: threading.Event | None = None  # set once captured
         for key, step in last_steps.items():
             self._new_key(key, step + 1)
         writer.register(self)
@@ -212,8 +212,6 @@ class Run:
         if self._finished:
             return
         self._finished = self._blocked = True
-        if self._capture_thread is not None:
-            self._capture_thread.join(timeout=30)  # the context is part of the run
         try:
             self._writer.flush([self])
         finally:

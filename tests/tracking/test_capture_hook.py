@@ -31,6 +31,7 @@ def test_run_records_git_environment_and_notebook_without_credentials(
     monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
     with mlm.start_run("ctx") as run:
         run.log(x=1.0)
+    assert run._context_recorded is not None and run._context_recorded.wait(30)
     info = mlm.get_run(run.run_id)
     head = _git(repo, "rev-parse", "HEAD")
     assert info.tags["mlm.git.commit"] == head and info.tags["mlm.git.dirty"] == "true"
@@ -58,5 +59,6 @@ def test_capture_can_be_turned_off(tracking, monkeypatch):
     monkeypatch.setenv("MLM_CAPTURE", "0")
     with mlm.start_run("quiet") as run:
         pass
+    assert run._context_recorded is None
     assert not [k for k in mlm.get_run(run.run_id).tags if k.startswith("mlm.")]
     assert tracking.list_texts(run.run_id) == []

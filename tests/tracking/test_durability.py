@@ -133,6 +133,7 @@ def test_unreachable_store_spills_to_journal_warns_raises_and_replays(tmp_path, 
     try:
         location = location_from(server.uri, (tmp_path / "blobs").as_uri())
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        monkeypatch.setenv("MLM_CAPTURE", "0")  # only the metric path is under test here
         mlm.set_store(location.store_uri, location.artifacts_uri)
         run = mlm.start_run("outage")
         for i in range(100):
