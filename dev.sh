@@ -42,10 +42,15 @@ ensure_venv() {
   local want have=""
   want=$(sha256sum pyproject.toml | cut -d' ' -f1)
   [[ -f "$STAMP" ]] && have=$(<"$STAMP")
-  if [[ "$want" == "$have" ]]; then
+  if [[ "$want" == "$have" && -f jupyter_mlm/static/live_chart.js ]]; then
     say "dependencies up to date (pyproject.toml unchanged)"
     return 0
   fi
+  # the editable install runs npm (labextension/) to bundle the widget JS
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+    die "Node.js and npm are required to build the widget bundle (labextension/): install Node >= 18, e.g.
+    sudo apt-get install -y nodejs npm        (Debian/Ubuntu)
+or from https://nodejs.org, then run this again."
   say "installing jupyter-mlm[dev] into $VENV"
   local t0=$SECONDS
   # --no-compile: byte-compiling every installed file (jupyterlab, scipy, ...) costs ~30 s on 2

@@ -1,0 +1,118 @@
+// anywidget entry of the live metric chart: the kernel streams new points as float64 buffers,
+// every view of the model draws them from one bounded store with vega-embed.
+import embed from "vega-embed";
+import { buildSpec, themeColors } from "./chart.js";
+import { ema, SeriesStore } from "./store.js";
+
+const STORES = new WeakMap();
+const REDRAW_ON = "change:series change:metrics change:x change:smoothing change:log_y change:width change:height change:title";
+
+/** The model's store, created once: it listens for points and asks the kernel for a snapshot. */
+function storeFor(model) {
+  let store = STORES.get(model);
+  if (!store) {
+    store = new SeriesStore(model.get("width") || 640);
+    STORES.set(model, store);
+    model.on("msg:custom", (msg, buffers) => store.receive(msg, buffers));
+    model.send({ type: "hello" });
+  }
+  return store;
+}
+
+function shownMetrics(model) {
+  const wanted = model.get("metrics");
+  const all = [];
+  for (const s of model.get("series")) if (!all.includes(s.metric)) all.push(s.metric);
+  return wanted ? all.filter((m) => wanted.includes(m)) : all;
+}
+
+/** Rows for the "points" dataset: {s, m, r, x, y, ys}. */
+function rows(model, store, metrics) {
+  const logY = model.get("log_y");
+  const out = [];
+  for (const s of model.get("series")) {
+    const data = store.series.get(s.id);
+    if (!data || !metrics.includes(s.metric)) continue;
+    const smooth = ema(data.y, model.get("smoothing"));
+    for (let i = 0; i < data.x.length; i++) {
+      const y = data.y[i];
+      if (!Number.isFinite(y) || (logY && y <= 0)) continue;
+      out.push({ s: s.id, m: s.metric, r: s.run, x: data.x[i], y, ys: smooth[i] });
+    }
+  }
+  return out;
+}
+
+function initialize({ model }) {
+  storeFor(model);
+}
+
+function render({ model, el }) {
+  const store = storeFor(model);
+  el.classList.add("mlm-live-chart");
+  const box = document.createElement("div");
+  el.appendChild(box);
+  let view = null;
+  let timer = null;
+  let specDirty = true;
+  let drawing = false;
+
+  async function draw() {
+    timer = null;
+    if (drawing) return schedule();
+    drawing = true;
+    try {
+      const metrics = shownMetrics(model);
+      if (specDirty) {
+        specDirty = false;
+        view?.finalize();
+        const opts = {
+          x: model.get("x"),
+          smoothing: model.get("smoothing"),
+          logY: model.get("log_y"),
+          width: model.get("width"),
+          height: model.get("height"),
+          title: model.get("title"),
+        };
+        const spec = buildSpec(model.get("series"), metrics, opts, themeColors(el));
+        const result = await embed(box, spec, {
+          mode: "vega-lite",
+          renderer: "canvas",
+          actions: { export: true, source: false, compiled: false, editor: false },
+        });
+        view = result.view;
+      }
+      // resize(): the facet grid grows with the data, and the canvas must follow it
+      await view.data("points", rows(model, store, metrics)).resize().runAsync();
+    } catch (err) {
+      console.error("jupyter-mlm live chart:", err);
+    } finally {
+      drawing = false;
+    }
+  }
+
+  // At most ten redraws a second, however fast points arrive.
+  function schedule() {
+    if (timer === null) timer = setTimeout(draw, 100);
+  }
+  function respec() {
+    specDirty = true;
+    schedule();
+  }
+
+  const unsubscribe = store.subscribe(schedule);
+  model.on(REDRAW_ON, respec);
+  const themeWatch = new MutationObserver(respec);
+  themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
+  draw();
+
+  return () => {
+    unsubscribe();
+    model.off(REDRAW_ON, respec);
+    themeWatch.disconnect();
+    if (timer !== null) clearTimeout(timer);
+    view?.finalize();
+  };
+}
+
+export default { initialize, render };
