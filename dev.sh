@@ -85,9 +85,24 @@ or point MLM_TEST_POSTGRES_URI at an existing server (postgresql://user@host:por
   pg_bindir >/dev/null || die "apt-get installed postgresql but initdb/pg_ctl are still not found"
 }
 
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    die "Chromium is needed for the browser tests. Install it, e.g.
+    sudo apt-get install -y chromium        (Debian/Ubuntu)"
+  fi
+  say "installing Chromium (apt-get install chromium)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+  command -v chromium >/dev/null 2>&1 || die "apt-get installed chromium but it is not on PATH"
+}
+
 cmd_test() {
   ensure_venv
   ensure_postgres
+  ensure_chromium
   say "PostgreSQL binaries: $(pg_bindir || echo "n/a (MLM_TEST_POSTGRES_URI)")"
   local dirs=() d lint=0 rc=0
   for d in jupyter_mlm tests benchmarks; do [[ -d "$d" ]] && dirs+=("$d"); done
