@@ -27,6 +27,7 @@ __all__ = [
     "get_run",
     "get_store",
     "leaderboard_rows",
+    "live",
     "log",
     "resolve_store",
     "resume_run",
@@ -42,6 +43,7 @@ _LAZY = {
     "flush": "tracking.fluent",
     "get_run": "tracking.fluent",
     "leaderboard_rows": "tracking.fluent",
+    "live": "widgets",
     "log": "tracking.fluent",
     "resume_run": "tracking.fluent",
     "runs": "tracking.fluent",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:
         start_run,
     )
     from .tracking.run import Run
+    from .widgets import live
 
 
 def load_ipython_extension(ipython: Any) -> None:

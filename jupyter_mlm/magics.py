@@ -81,6 +81,11 @@ class TrackMagics(Magics):
                 f"run {run.name} ({run.run_id}) started in {run.experiment!r}; it spans cells "
                 "until %mlm_track stop"
             )
+            from IPython.display import display
+
+            from .widgets import live
+
+            display(live(run, baseline=ns.baseline))
 
     def _stop(self, ns: Any) -> None:
         import jupyter_mlm as mlm

@@ -50,7 +50,11 @@ def _run_options(p: argparse.ArgumentParser) -> None:
 def line_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="%mlm_track", add_help=True, description="Track runs from a notebook.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _run_options(sub.add_parser("start", help="start a run that spans cells"))
+    start = sub.add_parser("start", help="start a run that spans cells (and show its live chart)")
+    _run_options(start)
+    start.add_argument(
+        "--baseline", default=None, metavar="best|last:N", help="earlier runs drawn in grey"
+    )
     stop = sub.add_parser("stop", help="end the active run")
     stop.add_argument("--status", default="finished", choices=("finished", "failed", "killed"))
     sub.add_parser("status", help="the active run")

@@ -105,3 +105,18 @@ def test_bad_arguments_print_usage_not_tracebacks(shell, capsys, line, expected)
 def _user_tags(info):
     """The run's own tags, without the ``mlm.*`` tags recorded by context capture."""
     return {k: v for k, v in info.tags.items() if not k.startswith("mlm.")}
+
+
+def test_start_shows_a_live_chart_unless_quiet(shell, monkeypatch, capsys):
+    import IPython.display
+
+    from jupyter_mlm.widgets import LiveChart
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    run(shell, "%mlm_track start charted --baseline last:2")
+    assert len(shown) == 1 and isinstance(shown[0], LiveChart)
+    run(shell, "%mlm_track stop")
+    run(shell, "%mlm_track start charted --quiet")
+    assert len(shown) == 1
+    run(shell, "%mlm_track stop")
