@@ -15,18 +15,25 @@ from __future__ import annotations
 
 import os
 import re
-import stat as stat_mod
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import blake3
 import xxhash
 
 from .duplicate_report import DuplicateGroup, DuplicateReport
+from .duplicate_sources import (
+    is_local,
+    list_blobs,
+    list_url,
+    physical_identity,
+    reraise,
+    walk_local,
+)
 from .filehash import hash_file
 from .remote import filesystem
 
@@ -162,113 +169,20 @@ def _collect(
             files.append(f)
 
     for root in blob_dirs:
-        for path, st, blob_id in _list_blobs(os.path.abspath(os.fspath(root))):
-            add(_File(path, st.st_size, st=st, content_id=blob_id), _identity(path, st))
+        for path, st, blob_id in list_blobs(os.path.abspath(os.fspath(root))):
+            add(_File(path, st.st_size, st=st, content_id=blob_id), physical_identity(path, st))
     for source in sources:
         if isinstance(source, str) and (_URL.match(source) or "::" in source):
             fs, path = filesystem(source)
-            if _is_local(fs):
+            if is_local(fs):
                 source = path
             else:
-                for url, size in _list_url(fs, path, source):
+                for url, size in list_url(fs, path, source):
                     add(_File(url, size, fs=fs), ("url", url))
                 continue
-        for path, st in _walk_local(os.path.abspath(os.fspath(source))):
-            add(_File(path, st.st_size, st=st), _identity(path, st))
+        for path, st in walk_local(os.path.abspath(os.fspath(source))):
+            add(_File(path, st.st_size, st=st), physical_identity(path, st))
     return files
-
-
-def _identity(path: str, st: os.stat_result) -> object:
-    """The physical file: (device, inode) where the OS has them, else the resolved path."""
-    return ("inode", st.st_dev, st.st_ino) if st.st_ino else ("path", os.path.realpath(path))
-
-
-def _walk_local(root: str) -> Iterator[tuple[str, os.stat_result]]:
-    try:
-        st = os.stat(root)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no such file or folder: {root}") from None
-    except OSError as err:
-        _reraise(err, f"cannot read {root}")
-    if stat_mod.S_ISREG(st.st_mode):
-        yield root, st
-        return
-    if not stat_mod.S_ISDIR(st.st_mode):
-        raise ValueError(f"not a regular file or folder: {root}")
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as err:
-            _reraise(err, f"cannot list folder {folder}")
-        subfolders = []
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
-                    continue
-                est = entry.stat()  # follows symlinks: a link to a file is that file
-            except FileNotFoundError:  # a dangling symlink, or deleted meanwhile
-                continue
-            except OSError as err:
-                _reraise(err, f"cannot read {entry.path}")
-            if stat_mod.S_ISREG(est.st_mode):
-                yield entry.path, est
-        stack.extend(reversed(subfolders))  # visited in name order
-
-
-def _list_blobs(root: str) -> Iterator[tuple[str, os.stat_result, str]]:
-    if not os.path.isdir(root):
-        raise FileNotFoundError(f"no such blob folder: {root}")
-    try:
-        with os.scandir(root) as it:
-            prefixes = sorted(
-                (e for e in it if len(e.name) == 2 and e.is_dir(follow_symlinks=False)),
-                key=lambda e: e.name,
-            )
-        for prefix in prefixes:
-            with os.scandir(prefix.path) as it:
-                for entry in sorted(it, key=lambda e: e.name):
-                    blob_id = prefix.name + entry.name
-                    if not _BLOB_ID.match(blob_id):
-                        continue
-                    try:
-                        st = entry.stat()
-                    except FileNotFoundError:  # collected meanwhile
-                        continue
-                    if stat_mod.S_ISREG(st.st_mode):
-                        yield entry.path, st, blob_id
-    except OSError as err:
-        _reraise(err, f"cannot list blob folder {root}")
-
-
-def _is_local(fs: Any) -> bool:
-    from fsspec.implementations.local import LocalFileSystem
-
-    return isinstance(fs, LocalFileSystem)
-
-
-def _list_url(fs: Any, path: str, url: str) -> Iterator[tuple[str, int]]:
-    """(URL, size) of every file at or under ``path``."""
-    try:
-        found = fs.find(path, detail=True)
-        if not found and not fs.exists(path):
-            raise FileNotFoundError(f"no such file or folder: {url}")
-        for name, info in sorted(found.items()):
-            if info.get("type", "file") != "file":
-                continue
-            size = info.get("size")
-            if size is None:
-                size = fs.info(name)["size"]
-            yield fs.unstrip_protocol(name), int(size)
-    except FileNotFoundError as err:
-        if url in str(err):
-            raise
-        raise FileNotFoundError(f"no such file or folder: {url}") from err
-    except OSError as err:
-        raise OSError(f"cannot list {url}: {err}") from err
 
 
 # --- hashing -------------------------------------------------------------------------------
@@ -290,7 +204,7 @@ def _first_pass(f: _File) -> bytes | None:
             if len(head) != EDGE or len(tail) != EDGE:
                 return None
     except OSError as err:
-        _reraise(err, f"cannot read {f.location}")
+        reraise(err, f"cannot read {f.location}")
     if not tail:
         return xxhash.xxh3_128_digest(head, seed=f.size)  # the size is the seed
     h = xxhash.xxh3_128(head, seed=f.size)
@@ -344,7 +258,7 @@ def _full_hash(f: _File) -> str | None:
         content_id, f.st = hash_file(f.location)
         return content_id if f.st.st_size == f.size else None
     except OSError as err:
-        _reraise(err, f"cannot read {f.location}")
+        reraise(err, f"cannot read {f.location}")
 
 
 def _stream_blake3(fh: Any, size: int) -> str | None:
@@ -431,12 +345,3 @@ def _open_cache(cache: HashCache | bool | None) -> tuple[HashCache | None, bool]
 
         return HashCache.default(), True
     return cache, False
-
-
-def _reraise(err: OSError, what: str) -> NoReturn:
-    """Raise ``err`` if it names its file already, else the same type with ``what`` in it."""
-    if err.filename is not None:
-        raise err
-    if err.strerror is None:
-        raise type(err)(f"{what}: {err}") from err
-    raise type(err)(err.errno, f"{what}: {err.strerror}") from err
