@@ -31,6 +31,7 @@ SCRIPTS = (
     "bench_postgres",
     "bench_duplicates",
     "bench_hashing",
+    "bench_notebook",
 )
 FIGURE = re.compile(r"^[\w.-]+: .* \(baseline .*; bar: .*\) (PASS|MISS|INFO)$")
 

@@ -83,8 +83,11 @@ class Store(abc.ABC):
         most once: returns False if that journal was already replayed."""
 
     @abc.abstractmethod
-    def history(self, run_id: str, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(steps int64, values float64, unix times float64) in logging order."""
+    def history(
+        self, run_id: str, key: str, start: int = 0
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(steps int64, values float64, unix times float64) in logging order, from the
+        ``start``-th point on (only the blocks holding those are read)."""
 
     @abc.abstractmethod
     def last_steps(self, run_id: str) -> dict[str, int]: ...

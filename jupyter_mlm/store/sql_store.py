@@ -58,12 +58,15 @@ _END_RUN = (
 _HISTORY = (
     select(metric_blocks.c.steps, metric_blocks.c["values"], metric_blocks.c.times)
     .where(
-        metric_blocks.c.run_id == bindparam("b_run_id"), metric_blocks.c.key == bindparam("b_key")
+        metric_blocks.c.run_id == bindparam("b_run_id"),
+        metric_blocks.c.key == bindparam("b_key"),
+        metric_blocks.c.seq >= bindparam("b_seq"),
     )
     .order_by(metric_blocks.c.seq)
 )
 _HISTORY_PG = (
-    'SELECT steps, "values", times FROM metric_blocks WHERE run_id = %s AND key = %s ORDER BY seq'
+    'SELECT steps, "values", times FROM metric_blocks WHERE run_id = %s AND key = %s '
+    "AND seq >= %s ORDER BY seq"
 )
 
 
@@ -313,22 +316,39 @@ class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, Store):
                 is not None
             )
 
-    def history(self, run_id: str, key: str):
+    def history(self, run_id: str, key: str, start: int = 0):
         import numpy as np
 
+        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+            raise ValueError(f"start must be a non-negative int, got {start!r}")
         with db.read(self.engine, f"read metric {key!r} of run {run_id}") as conn:
+            first_seq, skip = 0, 0
+            if start:  # only the blocks holding points from ``start`` on
+                b = metric_blocks.c
+                sizes = conn.execute(
+                    select(b.seq, b.n).where(b.run_id == run_id, b.key == key).order_by(b.seq)
+                ).all()
+                before = 0
+                first_seq = sizes[-1].seq + 1 if sizes else 0
+                for seq, n in sizes:
+                    if before + n > start:
+                        first_seq, skip = seq, start - before
+                        break
+                    before += n
             if self.engine.dialect.name == "postgresql":
                 # bytea in binary format: the default text (hex) format doubles the transfer
                 with conn.connection.driver_connection.cursor(binary=True) as cur:  # type: ignore[union-attr]
-                    cur.execute(_HISTORY_PG, (run_id, key))
+                    cur.execute(_HISTORY_PG, (run_id, key, first_seq))
                     rows = cur.fetchall()
             else:
-                rows = conn.execute(_HISTORY, {"b_run_id": run_id, "b_key": key}).all()
-            if not rows:
+                rows = conn.execute(
+                    _HISTORY, {"b_run_id": run_id, "b_key": key, "b_seq": first_seq}
+                ).all()
+            if not rows and not start:
                 self._require_run(conn, run_id)
-        steps = np.frombuffer(b"".join(r[0] for r in rows), dtype="<i8")
-        values = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f8")
-        times = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f8")
+        steps = np.frombuffer(b"".join(r[0] for r in rows), dtype="<i8")[skip:]
+        values = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f8")[skip:]
+        times = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f8")[skip:]
         return steps, values, times
 
     def last_steps(self, run_id: str) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """``live(run)``: a ``LiveChart`` fed from the store by a kernel thread while the run runs.
 
 It never forces a flush: each tick it reads what the writer has stored since the last tick
-(``history()[sent:]`` for metrics whose stored count changed), downsamples and sends it."""
+(``history(run, key, start=sent)`` for metrics whose stored count changed: only the
+blocks holding new points are read), downsamples and sends it."""
 
 from __future__ import annotations
 
@@ -107,13 +108,13 @@ class _Feeder:
         for key in self.metrics if self.metrics is not None else sorted(counts):
             if counts.get(key, 0) <= self.sent.get(key, 0):
                 continue
-            steps, values, times = self.store.history(self.info.run_id, key)
             start = self.sent.get(key, 0)
-            self.sent[key] = len(values)
-            xs = steps[start:] if self.chart.x == "step" else times[start:] - self.info.start_time
+            steps, values, times = self.store.history(self.info.run_id, key, start)
+            self.sent[key] = start + len(values)
+            xs = steps if self.chart.x == "step" else times - self.info.start_time
             sid = f"{self.info.run_id}:{key}"
             self.chart.add_series(sid, metric=key, run=self.info.name, baseline=self.baseline)
-            self.chart.add_points(sid, xs, values[start:], send=False)
+            self.chart.add_points(sid, xs, values, send=False)
         self.chart.flush()
 
     def follow(self, run: Run, interval: float) -> None:

@@ -289,3 +289,27 @@ def test_metrics_of_a_deleted_run_are_dropped_with_a_warning(store):
             [_chunk(run.run_id, "x", [0], [1.0]), _chunk(other.run_id, "x", [0], [2.0])]
         )
     assert store.history(other.run_id, "x")[1].tolist() == [2.0]
+
+
+def test_history_from_an_offset_reads_only_what_is_new(store):
+    run = _run(store)
+    total = 2 * BLOCK_POINTS + 100
+    store.write_metrics(
+        [_chunk(run.run_id, "m", list(range(total)), [float(i) for i in range(total)])]
+    )
+    for start in (
+        0,
+        1,
+        BLOCK_POINTS - 1,
+        BLOCK_POINTS,
+        BLOCK_POINTS + 5,
+        total - 1,
+        total,
+        total + 10,
+    ):
+        steps, values, times = store.history(run.run_id, "m", start)
+        assert steps.tolist() == list(range(start, total))
+        assert values.tolist() == [float(i) for i in range(start, total)]
+        assert len(times) == len(steps)
+    with pytest.raises(ValueError, match="start must be a non-negative int"):
+        store.history(run.run_id, "m", -1)
