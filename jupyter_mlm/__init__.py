@@ -20,12 +20,14 @@ __all__ = [
     "StoreError",
     "WriterError",
     "active_run",
+    "compare",
     "dataset",
     "datasets",
     "duplicates",
     "flush",
     "get_run",
     "get_store",
+    "leaderboard",
     "leaderboard_rows",
     "live",
     "log",
@@ -44,6 +46,8 @@ _LAZY = {
     "get_run": "tracking.fluent",
     "leaderboard_rows": "tracking.fluent",
     "live": "widgets",
+    "leaderboard": "widgets",
+    "compare": "widgets",
     "log": "tracking.fluent",
     "resume_run": "tracking.fluent",
     "runs": "tracking.fluent",
@@ -87,7 +91,7 @@ if TYPE_CHECKING:
         start_run,
     )
     from .tracking.run import Run
-    from .widgets import live
+    from .widgets import compare, leaderboard, live
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -50,6 +50,7 @@ function initialize({ model }) {
 function render({ model, el }) {
   const store = storeFor(model);
   el.classList.add("mlm-live-chart");
+  el.dataset.mlmChart = "live";
   const box = document.createElement("div");
   el.appendChild(box);
   let view = null;
@@ -83,7 +84,9 @@ function render({ model, el }) {
         view = result.view;
       }
       // resize(): the facet grid grows with the data, and the canvas must follow it
-      await view.data("points", rows(model, store, metrics)).resize().runAsync();
+      const data = rows(model, store, metrics);
+      await view.data("points", data).resize().runAsync();
+      el.dataset.points = String(data.length); // hook for the browser tests: points drawn
     } catch (err) {
       console.error("jupyter-mlm live chart:", err);
     } finally {
