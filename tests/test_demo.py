@@ -51,10 +51,17 @@ def test_quickstart_notebook_logs_runs_curves_and_files(
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    assert any("image/png" in o.get("data", {}) for o in code[-1].outputs)  # the history plot
+    [plot] = [c for c in code if "run.history(" in c.source]
+    assert any("image/png" in o.get("data", {}) for o in plot.outputs)  # the learning curves
+    widget = "application/vnd.jupyter.widget-view+json"
+    shown = [c.source for c in code if any(widget in o.get("data", {}) for o in c.outputs)]
+    assert [s.split("(")[0] for s in shown] == ["mlm.leaderboard", "mlm.compare"]
 
     with open_store(location_from(store_dir)) as st:
-        assert [e.name for e in st.list_experiments()] == [demo.EXPERIMENT]
+        assert [e.name for e in st.list_experiments()] == [demo.EXPERIMENT, "digits-magic"]
+        (magic,) = st.search_runs([st.get_experiment("digits-magic").experiment_id])
+        assert magic.status == "finished" and magic.params == {"lr": 0.003, "hidden": 64}
+        assert magic.metrics["val_accuracy"].count == EPOCHS
         exp = st.get_experiment(demo.EXPERIMENT)
         runs = st.search_runs([exp.experiment_id])
         assert sorted((r.params["lr"], r.params["hidden"]) for r in runs) == GRID
