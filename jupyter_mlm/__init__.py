@@ -31,6 +31,7 @@ __all__ = [
     "leaderboard_rows",
     "live",
     "log",
+    "parallel_coordinates",
     "resolve_store",
     "resume_run",
     "runs",
@@ -48,6 +49,7 @@ _LAZY = {
     "live": "widgets",
     "leaderboard": "widgets",
     "compare": "widgets",
+    "parallel_coordinates": "widgets",
     "log": "tracking.fluent",
     "resume_run": "tracking.fluent",
     "runs": "tracking.fluent",
@@ -91,7 +93,7 @@ if TYPE_CHECKING:
         start_run,
     )
     from .tracking.run import Run
-    from .widgets import compare, leaderboard, live
+    from .widgets import compare, leaderboard, live, parallel_coordinates
 
 
 def load_ipython_extension(ipython: Any) -> None:
