@@ -32,6 +32,7 @@ SCRIPTS = (
     "bench_duplicates",
     "bench_hashing",
     "bench_notebook",
+    "bench_chart_render",
 )
 FIGURE = re.compile(r"^[\w.-]+: .* \(baseline .*; bar: .*\) (PASS|MISS|INFO)$")
 

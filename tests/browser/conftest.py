@@ -79,9 +79,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _write_notebook(path: Path) -> None:
+def _write_notebook(path: Path, cells: list[str] | None = None) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (CELLS if cells is None else cells)]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -140,10 +140,12 @@ def _stop(proc: subprocess.Popen) -> None:
     psutil.wait_procs(alive, timeout=5)
 
 
-def start_jupyter(app: str, base: Path) -> tuple[JupyterServer, subprocess.Popen]:
+def start_jupyter(
+    app: str, base: Path, cells: list[str] | None = None
+) -> tuple[JupyterServer, subprocess.Popen]:
     root = base / "nb"
     root.mkdir()
-    _write_notebook(root / "test.ipynb")
+    _write_notebook(root / "test.ipynb", cells)
     settings = base / "settings"
     _write_settings(settings)
     workspaces = base / "workspaces"
@@ -210,9 +212,17 @@ def start_jupyter(app: str, base: Path) -> tuple[JupyterServer, subprocess.Popen
 
 
 @pytest.fixture
-def jupyter_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JupyterServer]:
+def notebook_cells() -> list[str]:
+    """The code cells of test.ipynb; a test module overrides this fixture for other cells."""
+    return CELLS
+
+
+@pytest.fixture
+def jupyter_server(
+    request: pytest.FixtureRequest, tmp_path: Path, notebook_cells: list[str]
+) -> Iterator[JupyterServer]:
     """A Jupyter server for one test; ``request.param``: "lab" or "notebook"."""
-    server, proc = start_jupyter(request.param, tmp_path)
+    server, proc = start_jupyter(request.param, tmp_path, notebook_cells)
     try:
         yield server
     finally:

@@ -57,11 +57,13 @@ function render({ model, el }) {
   let timer = null;
   let specDirty = true;
   let drawing = false;
+  let lastDraw = -Infinity;
 
   async function draw() {
     timer = null;
     if (drawing) return schedule();
     drawing = true;
+    lastDraw = performance.now();
     try {
       const metrics = shownMetrics(model);
       if (specDirty) {
@@ -94,9 +96,11 @@ function render({ model, el }) {
     }
   }
 
-  // At most ten redraws a second, however fast points arrive.
+  // At most ten redraws a second, however fast points arrive; points after a quiet spell are
+  // drawn at once (leading edge), later ones wait for the rest of the 100 ms.
   function schedule() {
-    if (timer === null) timer = setTimeout(draw, 100);
+    if (timer !== null) return;
+    timer = setTimeout(draw, Math.max(0, 100 - (performance.now() - lastDraw)));
   }
   function respec() {
     specDirty = true;
