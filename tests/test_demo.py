@@ -55,10 +55,15 @@ def test_quickstart_notebook_logs_runs_curves_and_files(
     assert any("image/png" in o.get("data", {}) for o in plot.outputs)  # the learning curves
     widget = "application/vnd.jupyter.widget-view+json"
     shown = [c.source for c in code if any(widget in o.get("data", {}) for o in c.outputs)]
-    assert [s.split("(")[0] for s in shown] == ["mlm.leaderboard", "mlm.compare"]
+    assert [s.split("(")[0].split()[0] for s in shown] == [
+        "mlm.leaderboard", "mlm.compare", "%mlm_track", "mlm.parallel_coordinates"
+    ]  # fmt: skip
 
     with open_store(location_from(store_dir)) as st:
-        assert [e.name for e in st.list_experiments()] == [demo.EXPERIMENT, "digits-magic"]
+        names = [e.name for e in st.list_experiments()]
+        assert names == [demo.EXPERIMENT, "digits-magic", "digits-live"]
+        (live,) = st.search_runs([st.get_experiment("digits-live").experiment_id])
+        assert live.status == "finished" and live.metrics["val_accuracy"].count == EPOCHS
         (magic,) = st.search_runs([st.get_experiment("digits-magic").experiment_id])
         assert magic.status == "finished" and magic.params == {"lr": 0.003, "hidden": 64}
         assert magic.metrics["val_accuracy"].count == EPOCHS
