@@ -70,6 +70,7 @@ class Leaderboard(anywidget.AnyWidget):
         }
         self.closed = threading.Event()
         self._thread: threading.Thread | None = None
+        self._comparison: Any = None  # the Output area under the table, once displayed
         self.update()
         if self.running and refresh > 0:
             self._thread = threading.Thread(
@@ -93,6 +94,27 @@ class Leaderboard(anywidget.AnyWidget):
             self.running = any(r["status"] == "running" for r in rows)
             if any(i not in listed for i in self.selected):
                 self.selected = [i for i in self.selected if i in listed]
+
+    def _ipython_display_(self) -> None:
+        """Shown in a notebook as the table with an area below it where the comparison of
+        the selected rows opens (and follows the selection)."""
+        import ipywidgets
+        from IPython.display import display
+
+        if self._comparison is None:
+            self._comparison = ipywidgets.Output()
+            self.observe(self._show_comparison, names="selected")
+        display(ipywidgets.VBox([self, self._comparison]))
+
+    def _show_comparison(self, change: dict[str, Any]) -> None:
+        from IPython.display import display
+
+        out = self._comparison
+        assert out is not None
+        with out:
+            out.clear_output(wait=True)
+            if change["new"]:
+                display(self.compare())
 
     def on_select(self, callback: Callable[[list[str]], Any]) -> None:
         """Call ``callback(run_ids)`` whenever the selection changes."""

@@ -144,3 +144,33 @@ document.body.dataset.done = "1";
     assert f'data-saved="[&quot;{top["run_ids"][0]}&quot;]"' in dom
     assert 'data-filtered="1"' in dom and dom.count("<tr") == 2  # header + the r4 row
     assert (tmp_path / "leaderboard.png").stat().st_size > 3_000
+
+
+def test_selecting_rows_opens_their_comparison_under_the_table(monkeypatch, tmp_path):
+    import IPython.display
+    import ipywidgets
+
+    import jupyter_mlm as mlm
+    from jupyter_mlm.widgets import Compare, Leaderboard
+
+    monkeypatch.setenv("MLM_CAPTURE", "0")
+    mlm.set_store(tmp_path / "store")
+    try:
+        ids = []
+        for lr, acc in [(0.1, 0.7), (0.01, 0.9)]:
+            with mlm.start_run("pick", params={"lr": lr}) as run:
+                run.log(acc=acc)
+            ids.append(run.run_id)
+        shown: list = []
+        monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+        board = Leaderboard("pick", "acc", "max")
+        board._ipython_display_()
+        (box,) = shown
+        assert isinstance(box, ipywidgets.VBox) and box.children[0] is board
+        board.selected = [ids[1], ids[0]]  # ticked in the browser
+        assert isinstance(shown[-1], Compare) and len(shown) == 2
+        board.selected = []
+        assert len(shown) == 2  # cleared, nothing new shown
+        board.close()
+    finally:
+        mlm.set_store(None)
