@@ -21,19 +21,12 @@ import nbformat
 import psutil
 import pytest
 
+from tests.widgets.browser import BASE_CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = BASE_CHROMIUM_ARGS  # the real clock: no virtual time budget here
 SERVER_START_TIMEOUT = 60.0
 EXPERIMENT = "browser-exp"
 N_POINTS = 60

@@ -17,7 +17,8 @@ from typing import Any
 
 from jupyter_mlm.widgets import live_chart
 
-CHROMIUM_ARGS = [
+# Debian's Chromium, headless, offline-friendly (TOOLCHAIN.md): shared with tests/browser.
+BASE_CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -26,6 +27,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
     "--disable-dev-shm-usage",
+]
+CHROMIUM_ARGS = [
+    *BASE_CHROMIUM_ARGS,
     "--hide-scrollbars",
     "--virtual-time-budget=15000",
 ]

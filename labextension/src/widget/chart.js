@@ -77,3 +77,23 @@ export function buildSpec(series, metrics, opts, colors) {
     },
   };
 }
+
+
+/** Call ``draw`` (at most every 50 ms) when one of ``events`` fires on the model or the
+ * JupyterLab theme changes, and once now; returns the cleanup for anywidget's render. */
+export function redrawOnChange(model, events, draw, finalize) {
+  let pending = null;
+  const schedule = () => {
+    if (pending === null) pending = setTimeout(() => ((pending = null), draw()), 50);
+  };
+  model.on(events, schedule);
+  const themeWatch = new MutationObserver(schedule);
+  themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
+  draw();
+  return () => {
+    model.off(events, schedule);
+    themeWatch.disconnect();
+    if (pending !== null) clearTimeout(pending);
+    finalize();
+  };
+}

@@ -1,7 +1,7 @@
 // anywidget entry of the run comparison: overlaid curves (one Vega-Lite panel per metric, one
 // colour per run) from one float64 buffer, and a params table highlighting differing params.
 import embed from "vega-embed";
-import { themeColors } from "./chart.js";
+import { redrawOnChange, themeColors } from "./chart.js";
 import { ensureStyle, fmt, h } from "./ui.js";
 
 const REDRAW_ON = "change:runs change:metrics change:params change:differing change:series change:data change:width change:height";
@@ -79,7 +79,6 @@ function render({ model, el }) {
   const params = h("div", { className: "mlm-compare-params", style: { marginTop: "8px" } });
   el.append(chart, params);
   let view = null;
-  let pending = null;
 
   async function draw() {
     const labels = runLabels(model.get("runs"));
@@ -99,20 +98,7 @@ function render({ model, el }) {
       console.error("jupyter-mlm compare:", err);
     }
   }
-  function schedule() {
-    if (pending === null) pending = setTimeout(() => ((pending = null), draw()), 50);
-  }
-
-  model.on(REDRAW_ON, schedule);
-  const themeWatch = new MutationObserver(schedule);
-  themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
-  draw();
-  return () => {
-    model.off(REDRAW_ON, schedule);
-    themeWatch.disconnect();
-    if (pending !== null) clearTimeout(pending);
-    view?.finalize();
-  };
+  return redrawOnChange(model, REDRAW_ON, draw, () => view?.finalize());
 }
 
 export default { render };

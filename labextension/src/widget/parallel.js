@@ -1,7 +1,7 @@
 // anywidget entry of the parallel-coordinates chart: one line per run across an axis per param
 // and the metric (last), coloured by the metric. Vega-Lite's fold + normalise pattern.
 import embed from "vega-embed";
-import { themeColors } from "./chart.js";
+import { redrawOnChange, themeColors } from "./chart.js";
 import { ensureStyle, h } from "./ui.js";
 
 const REDRAW_ON = "change:axes change:rows change:metric change:goal change:total change:width change:height";
@@ -102,7 +102,6 @@ function render({ model, el }) {
   const chart = h("div", { className: "mlm-parallel-chart" });
   el.append(note, chart);
   let view = null;
-  let pending = null;
 
   async function draw() {
     const axes = model.get("axes");
@@ -128,20 +127,7 @@ function render({ model, el }) {
       console.error("jupyter-mlm parallel coordinates:", err);
     }
   }
-  function schedule() {
-    if (pending === null) pending = setTimeout(() => ((pending = null), draw()), 50);
-  }
-
-  model.on(REDRAW_ON, schedule);
-  const themeWatch = new MutationObserver(schedule);
-  themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
-  draw();
-  return () => {
-    model.off(REDRAW_ON, schedule);
-    themeWatch.disconnect();
-    if (pending !== null) clearTimeout(pending);
-    view?.finalize();
-  };
+  return redrawOnChange(model, REDRAW_ON, draw, () => view?.finalize());
 }
 
 export default { render };
