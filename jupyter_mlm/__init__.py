@@ -104,6 +104,21 @@ def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magics(TrackMagics)
 
 
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """The server extension (checkpoint history + ``/mlm/api/``), enabled on install."""
+    return [{"module": "jupyter_mlm"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    from .server.extension import load_extension
+
+    load_extension(serverapp)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "jupyter-mlm"}]
+
+
 def __getattr__(name: str) -> Any:
     if name == "datasets":  # a namespace: mlm.datasets.diff / list / get
         import importlib

@@ -150,3 +150,70 @@ class DatasetUse:
     context: str
     direction: str
     created_at: float
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """One checkpoint of a notebook or file: who, when, where in git, which data and runs."""
+
+    checkpoint_id: str
+    repo: str  # repository identity, "" outside git
+    path: str  # repo-relative POSIX path
+    kind: str  # notebook | file
+    author: str
+    author_name: str
+    created_at: float
+    message: str | None
+    manifest_id: str | None
+    content_hash: str | None
+    size: int
+    outputs_shared: bool
+    omitted_outputs: int
+    git_state: str
+    git_commit: str | None
+    git_branch: str | None
+    git_dirty: bool | None
+    git_detail: str | None
+    side_ref: str | None
+    datasets_state: str
+    datasets_detail: str | None
+    error: str | None
+    restored_from: str | None
+    runs: tuple[dict[str, Any], ...] = ()
+    datasets: tuple[dict[str, Any], ...] = ()
+    comment_count: int = 0
+
+    @property
+    def last_modified(self) -> _dt.datetime:
+        return _dt.datetime.fromtimestamp(self.created_at, tz=_dt.timezone.utc)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the REST API."""
+        return {
+            "checkpoint_id": self.checkpoint_id,
+            "path": self.path,
+            "repo": self.repo,
+            "kind": self.kind,
+            "author": self.author,
+            "author_name": self.author_name,
+            "created_at": self.created_at,
+            "message": self.message,
+            "size": self.size,
+            "outputs_shared": self.outputs_shared,
+            "omitted_outputs": self.omitted_outputs,
+            "git": {
+                "state": self.git_state,
+                "commit": self.git_commit,
+                "branch": self.git_branch,
+                "dirty": self.git_dirty,
+                "detail": self.git_detail,
+                "side_ref": self.side_ref,
+            },
+            "datasets_state": self.datasets_state,
+            "datasets_detail": self.datasets_detail,
+            "datasets": [dict(d) for d in self.datasets],
+            "runs": [dict(r) for r in self.runs],
+            "error": self.error,
+            "restored_from": self.restored_from,
+            "comment_count": self.comment_count,
+        }

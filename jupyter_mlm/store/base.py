@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..entities import (
     Artifact,
+    CheckpointInfo,
     Comment,
     DatasetUse,
     DatasetVersionInfo,
@@ -154,9 +155,59 @@ class Store(abc.ABC):
 
     # comments
     @abc.abstractmethod
-    def add_comment(self, target_kind: str, target_id: str, body: str) -> Comment: ...
+    def add_comment(
+        self, target_kind: str, target_id: str, body: str, author: str | None = None
+    ) -> Comment: ...
     @abc.abstractmethod
     def comments(self, target_kind: str, target_id: str) -> list[Comment]: ...
+
+    # checkpoints (content chunks, rows, the runs and datasets they record)
+    @abc.abstractmethod
+    def put_chunks(self, chunks: Mapping[str, bytes]) -> int: ...
+    @abc.abstractmethod
+    def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]: ...
+    @abc.abstractmethod
+    def insert_checkpoint(self, row: Mapping[str, Any]) -> None: ...
+    @abc.abstractmethod
+    def update_checkpoint(
+        self,
+        checkpoint_id: str,
+        fields: Mapping[str, Any],
+        *,
+        run_ids: Sequence[str] | None = None,
+        datasets: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None: ...
+    @abc.abstractmethod
+    def get_checkpoint(self, checkpoint_id: str) -> CheckpointInfo: ...
+    @abc.abstractmethod
+    def list_checkpoints(
+        self,
+        *,
+        repo: str | None = None,
+        path: str | None = None,
+        author: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> tuple[list[CheckpointInfo], int]: ...
+    @abc.abstractmethod
+    def latest_checkpoint_time(self, repo: str, path: str, before: float) -> float | None: ...
+    @abc.abstractmethod
+    def delete_checkpoint(self, checkpoint_id: str) -> None: ...
+    @abc.abstractmethod
+    def move_checkpoints(
+        self, old_repo: str, old_path: str, new_repo: str, new_path: str
+    ) -> int: ...
+    @abc.abstractmethod
+    def notebook_runs(
+        self, repo: str, path: str, since: float | None, until: float
+    ) -> list[str]: ...
+    @abc.abstractmethod
+    def datasets_of_runs(self, run_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+    @abc.abstractmethod
+    def delete_comment(self, comment_id: str, author: str) -> None: ...
+    @abc.abstractmethod
+    def get_comment(self, comment_id: str) -> Comment: ...
 
     # lifecycle
     @abc.abstractmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     DDL,
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -20,8 +21,8 @@ from sqlalchemy import (
 
 #: The Alembic revision this code writes; a store stamped with another known revision is
 #: migrated, an unknown (newer) one is refused.
-SCHEMA_VERSION = "0003"
-KNOWN_VERSIONS = ("0001", "0002", "0003")
+SCHEMA_VERSION = "0004"
+KNOWN_VERSIONS = ("0001", "0002", "0003", "0004")
 
 metadata = MetaData(
     naming_convention={
@@ -227,6 +228,77 @@ run_datasets = Table(
     Column("name", KEY, nullable=False),
     Column("created_at", Float, nullable=False),
     Index(None, "content_id"),
+)
+
+# Revision 0004: notebook checkpoints. Content is split into chunks (a cell without its outputs,
+# one output, a whole plain file), stored once per blake3 id; a checkpoint names its manifest.
+checkpoint_chunks = Table(
+    "checkpoint_chunks",
+    metadata,
+    Column("chunk_id", BLOB_ID, primary_key=True),
+    Column("size", BigInteger, nullable=False),  # bytes before compression
+    Column("codec", String(8), nullable=False),  # raw | zlib
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+event.listen(
+    checkpoint_chunks,
+    "after_create",
+    DDL('ALTER TABLE checkpoint_chunks ALTER COLUMN "data" SET STORAGE EXTERNAL').execute_if(
+        dialect="postgresql"
+    ),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("checkpoint_id", ID, primary_key=True),
+    Column("repo", String(512), nullable=False),  # repository identity, "" outside git
+    Column("path", String(1024), nullable=False),  # repo-relative (or server-relative) POSIX path
+    Column("kind", String(16), nullable=False),  # notebook | file
+    Column("author", String(255), nullable=False),
+    Column("author_name", String(255), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("message", Text, nullable=True),
+    Column("manifest_id", BLOB_ID, nullable=True),  # None when the content could not be read
+    Column("content_hash", BLOB_ID, nullable=True),  # blake3 of the file as saved
+    Column("size", BigInteger, nullable=False),
+    Column("outputs_shared", Boolean, nullable=False),
+    Column("omitted_outputs", Integer, nullable=False),
+    Column("git_state", String(16), nullable=False),  # pending | ok | none | error | timeout
+    Column("git_commit", String(64), nullable=True),
+    Column("git_branch", String(255), nullable=True),
+    Column("git_dirty", Boolean, nullable=True),
+    Column("git_detail", Text, nullable=True),
+    Column("side_ref", String(64), nullable=True),  # commit on refs/mlm/checkpoints/... (opt-in)
+    Column("datasets_state", String(16), nullable=False),
+    Column("datasets_detail", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("restored_from", ID, nullable=True),
+    Index(None, "repo", "path", "created_at"),
+    Index(None, "author", "created_at"),
+)
+
+
+def _checkpoint_fk() -> ForeignKey:
+    return ForeignKey("checkpoints.checkpoint_id", ondelete="CASCADE")
+
+
+checkpoint_runs = Table(
+    "checkpoint_runs",
+    metadata,
+    Column("checkpoint_id", ID, _checkpoint_fk(), primary_key=True),
+    Column("run_id", ID, primary_key=True),
+)
+
+checkpoint_datasets = Table(
+    "checkpoint_datasets",
+    metadata,
+    Column("checkpoint_id", ID, _checkpoint_fk(), primary_key=True),
+    Column("content_id", BLOB_ID, primary_key=True),
+    Column("name", KEY, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("origin", String(16), nullable=False),  # run | metadata
 )
 
 alembic_version = Table(

@@ -21,6 +21,7 @@ from . import liveness
 from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
+from .checkpoints_mixin import CheckpointsMixin
 from .datasets_mixin import DatasetsMixin
 from .files_mixin import FilesMixin
 from .metric_blocks import SeriesChunk, write_chunks
@@ -70,7 +71,7 @@ _HISTORY_PG = (
 )
 
 
-class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, Store):
+class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, CheckpointsMixin, Store):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
         self.blobs = blobs

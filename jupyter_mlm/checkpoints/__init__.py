@@ -1,0 +1,15 @@
+"""Notebook checkpoint history tied to git commits, dataset versions and runs."""
+
+from .author import Author, author_for, jupyter_author
+from .content import ContentPolicy
+from .service import CheckpointService, CheckpointSettings, Failure
+
+__all__ = [
+    "Author",
+    "CheckpointService",
+    "CheckpointSettings",
+    "ContentPolicy",
+    "Failure",
+    "author_for",
+    "jupyter_author",
+]

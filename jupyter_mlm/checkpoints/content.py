@@ -1,0 +1,168 @@
+"""A notebook or file ↔ content-addressed chunks and a manifest naming them.
+
+A notebook is split into its metadata, each cell without its outputs, and each output: a hundred
+checkpoints that differ in one cell share every other chunk, and an image output is stored once.
+A plain file is split into fixed-size pieces. Chunk ids are the blake3 of the chunk's bytes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import blake3
+
+NOTEBOOK_FORMAT = "mlm-notebook/1"
+FILE_FORMAT = "mlm-file/1"
+FILE_PIECE = 1 << 20
+
+
+@dataclass(frozen=True)
+class ContentPolicy:
+    """What is left out of a checkpoint: outputs over ``max_output_bytes`` (None: no limit) and
+    outputs with a MIME type or ``output_type`` matching one of ``omit_outputs`` (fnmatch)."""
+
+    max_output_bytes: int | None = None
+    omit_outputs: tuple[str, ...] = ()
+
+    def omit_reason(self, output: Mapping[str, Any], size: int) -> str | None:
+        if self.max_output_bytes is not None and size > self.max_output_bytes:
+            return f"larger than {self.max_output_bytes} bytes ({size})"
+        names = [str(output.get("output_type", ""))]
+        data = output.get("data")
+        if isinstance(data, Mapping):
+            names.extend(str(k) for k in data)
+        for pattern in self.omit_outputs:
+            for name in names:
+                if fnmatch.fnmatchcase(name, pattern):
+                    return f"matches {pattern!r}"
+        return None
+
+
+@dataclass
+class Split:
+    """A manifest (itself a chunk: ``manifest_id``) and every chunk it names."""
+
+    manifest_id: str
+    chunks: dict[str, bytes] = field(default_factory=dict)
+    omitted_outputs: int = 0
+
+
+def canonical(obj: Any) -> bytes:
+    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chunk_id(data: bytes) -> str:
+    return blake3.blake3(data).hexdigest()
+
+
+class _Chunker:
+    def __init__(self) -> None:
+        self.chunks: dict[str, bytes] = {}
+
+    def put_bytes(self, data: bytes) -> str:
+        cid = chunk_id(data)
+        self.chunks[cid] = data
+        return cid
+
+    def put(self, obj: Any) -> str:
+        return self.put_bytes(canonical(obj))
+
+
+def split_notebook(nb: Mapping[str, Any], policy: ContentPolicy | None = None) -> Split:
+    """Split a notebook (the nbformat dict) into chunks; outputs the policy omits are named in
+    the manifest but not stored."""
+    if not isinstance(nb, Mapping) or not isinstance(nb.get("cells", []), list):
+        raise ValueError("not a notebook: expected a JSON object with a list of cells")
+    policy = policy or ContentPolicy()
+    chunker = _Chunker()
+    omitted = 0
+    cells = []
+    for cell in nb.get("cells", []):
+        if not isinstance(cell, Mapping):
+            raise ValueError("not a notebook: a cell is not a JSON object")
+        entry: dict[str, Any] = {
+            "c": chunker.put({k: v for k, v in cell.items() if k != "outputs"})
+        }
+        outputs = cell.get("outputs")
+        if isinstance(outputs, list):
+            names: list[Any] = []
+            for output in outputs:
+                data = canonical(output)
+                reason = (
+                    policy.omit_reason(output, len(data)) if isinstance(output, Mapping) else None
+                )
+                if reason is not None:
+                    omitted += 1
+                    names.append({"omitted": reason, "output_type": output.get("output_type")})
+                else:
+                    names.append(chunker.put_bytes(data))
+            entry["o"] = names
+        cells.append(entry)
+    extra = {k: v for k, v in nb.items() if k not in ("cells", "metadata")}
+    manifest = {
+        "format": NOTEBOOK_FORMAT,
+        "metadata": chunker.put(nb.get("metadata", {})),
+        "top": extra,  # nbformat, nbformat_minor
+        "cells": cells,
+    }
+    manifest_id = chunker.put(manifest)
+    return Split(manifest_id, chunker.chunks, omitted)
+
+
+def split_file(data: bytes) -> Split:
+    """Split a plain file into pieces of ``FILE_PIECE`` bytes."""
+    chunker = _Chunker()
+    pieces = [chunker.put_bytes(data[i : i + FILE_PIECE]) for i in range(0, len(data), FILE_PIECE)]
+    manifest_id = chunker.put({"format": FILE_FORMAT, "pieces": pieces, "size": len(data)})
+    return Split(manifest_id, chunker.chunks, 0)
+
+
+Fetch = Callable[[Iterable[str]], Mapping[str, bytes]]
+
+
+def manifest_of(manifest_id: str, fetch: Fetch) -> dict[str, Any]:
+    manifest = json.loads(fetch([manifest_id])[manifest_id])
+    if manifest.get("format") not in (NOTEBOOK_FORMAT, FILE_FORMAT):
+        raise ValueError(f"unknown checkpoint format {manifest.get('format')!r}")
+    return manifest
+
+
+def join_notebook(manifest: Mapping[str, Any], fetch: Fetch, *, outputs: bool = True) -> dict:
+    """The notebook a manifest describes; ``outputs=False`` leaves every output out (what a
+    teammate sees of a notebook whose author does not share outputs). Omitted outputs are
+    dropped."""
+    if manifest.get("format") != NOTEBOOK_FORMAT:
+        raise ValueError("this checkpoint is not a notebook")
+    wanted = [manifest["metadata"]]
+    for entry in manifest["cells"]:
+        wanted.append(entry["c"])
+        if outputs:
+            wanted.extend(o for o in entry.get("o", ()) if isinstance(o, str))
+    chunks = fetch(wanted)
+    cells = []
+    for entry in manifest["cells"]:
+        cell = json.loads(chunks[entry["c"]])
+        if "o" in entry:
+            cell["outputs"] = (
+                [json.loads(chunks[o]) for o in entry["o"] if isinstance(o, str)] if outputs else []
+            )
+            if not outputs and cell.get("cell_type") == "code":
+                cell["execution_count"] = None
+        cells.append(cell)
+    return {
+        **manifest.get("top", {}),
+        "metadata": json.loads(chunks[manifest["metadata"]]),
+        "cells": cells,
+    }
+
+
+def join_file(manifest: Mapping[str, Any], fetch: Fetch) -> bytes:
+    if manifest.get("format") != FILE_FORMAT:
+        raise ValueError("this checkpoint is a notebook, not a plain file")
+    chunks = fetch(manifest["pieces"])
+    return b"".join(chunks[p] for p in manifest["pieces"])

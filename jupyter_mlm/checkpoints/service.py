@@ -1,0 +1,417 @@
+"""Checkpoints of notebooks and files: record, list, read, delete, carry over renames.
+
+One ``CheckpointService`` serves the Jupyter server's checkpoints class, its REST API and
+``%mlm_track checkpoint``. Content is recorded on the caller's thread (it is what was saved); the
+git state, the runs started since the previous checkpoint and the dataset versions in play are
+filled in by a background worker, bounded by time limits, so a save never waits for them.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..capture.urls import scrub_text
+from ..entities import CheckpointInfo
+from ..errors import NotFoundError
+from ..store.base import Store
+from .author import Author
+from .content import ContentPolicy, Split, join_file, join_notebook, manifest_of, split_file
+from .content import split_notebook as _split_notebook
+from .gitstate import commit_side_ref, git_state
+from .locate import NotebookRef, locate
+
+log = logging.getLogger("jupyter_mlm.checkpoints")
+
+MAX_FAILURES = 50
+
+
+@dataclass(frozen=True)
+class CheckpointSettings:
+    """Retention (``None``: no limit; applied to each author's own checkpoints of a notebook,
+    the newest always kept), privacy and time limits."""
+
+    content: ContentPolicy = field(default_factory=ContentPolicy)
+    keep_count: int | None = None
+    keep_days: float | None = None
+    keep_bytes: int | None = None
+    side_ref: bool = False
+    git_timeout: float = 20.0
+    datasets_timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: str
+    time: float
+    error: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "time": self.time, "error": self.error}
+
+
+def _default_store_for(path: str) -> Store:
+    from ..tracking.fluent import get_store
+
+    return get_store(path)
+
+
+class CheckpointService:
+    def __init__(
+        self,
+        settings: CheckpointSettings | None = None,
+        *,
+        store_for: Callable[[str], Store] | None = None,
+        server_root: str | None = None,
+        max_workers: int = 2,
+    ) -> None:
+        self.settings = settings or CheckpointSettings()
+        self.store_for = store_for or _default_store_for
+        self.server_root = server_root
+        self._pool = ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="mlm-checkpoint"
+        )
+        self._pending: set[Future[None]] = set()
+        self._lock = threading.Lock()
+        self._failures: dict[str, collections.deque[Failure]] = {}
+
+    # recording ----------------------------------------------------------------------------
+    def locate(self, abs_path: str) -> NotebookRef:
+        return locate(abs_path, self.server_root)
+
+    def create(
+        self,
+        abs_path: str,
+        author: Author,
+        *,
+        data: bytes | None = None,
+        message: str | None = None,
+        restored_from: str | None = None,
+    ) -> CheckpointInfo:
+        """Record the file at ``abs_path`` (or ``data``, its content) as a new checkpoint.
+
+        Raises on failure after remembering it (``failures()``) and logging a warning; callers
+        on the save path catch it so the save itself succeeds.
+        """
+        try:
+            return self._create(abs_path, author, data, message, restored_from)
+        except Exception as err:
+            self.record_failure(abs_path, err)
+            raise
+
+    def record_failure(self, abs_path: str, err: BaseException) -> Failure:
+        text = scrub_text(f"{type(err).__name__}: {err}")
+        failure = Failure(abs_path, time.time(), text)
+        log.warning("jupyter-mlm could not checkpoint %s: %s", abs_path, text)
+        with self._lock:
+            self._failures.setdefault(
+                os.path.normpath(abs_path), collections.deque(maxlen=MAX_FAILURES)
+            ).append(failure)
+        return failure
+
+    def failures(self, abs_path: str) -> list[Failure]:
+        with self._lock:
+            return list(self._failures.get(os.path.normpath(abs_path), ()))
+
+    def _create(
+        self,
+        abs_path: str,
+        author: Author,
+        data: bytes | None,
+        message: str | None,
+        restored_from: str | None,
+    ) -> CheckpointInfo:
+        if message is not None and (not isinstance(message, str) or len(message) > 10_000):
+            raise ValueError("a checkpoint message is a text of at most 10,000 characters")
+        ref = self.locate(abs_path)
+        if data is None:
+            with open(abs_path, "rb") as f:
+                data = f.read()
+        now = time.time()
+        split, kind, shared, declared, note = self._split(abs_path, data)
+        store = self.store_for(abs_path)
+        store.put_chunks(split.chunks)
+        row: dict[str, Any] = {
+            "checkpoint_id": uuid.uuid4().hex,
+            "repo": ref.repo,
+            "path": ref.path,
+            "kind": kind,
+            "author": author.username[:255],
+            "author_name": author.display_name[:255],
+            "created_at": now,
+            "message": message or None,
+            "manifest_id": split.manifest_id,
+            "content_hash": _blake3(data),
+            "size": len(data),
+            "outputs_shared": shared,
+            "omitted_outputs": split.omitted_outputs,
+            "git_state": "pending" if ref.root else "none",
+            "git_commit": None,
+            "git_branch": None,
+            "git_dirty": None,
+            "git_detail": None if ref.root else "not in a git repository",
+            "side_ref": None,
+            "datasets_state": "pending",
+            "datasets_detail": None,
+            "error": note,
+            "restored_from": restored_from,
+        }
+        store.insert_checkpoint(row)
+        self._submit(self._complete, store, ref, row, declared, data)
+        return CheckpointInfo(**row)
+
+    def _split(self, abs_path: str, data: bytes) -> tuple[Split, str, bool, list[str], str | None]:
+        """(chunks, kind, outputs shared, declared dataset paths, note)."""
+        if not abs_path.endswith(".ipynb"):
+            return split_file(data), "file", True, [], None
+        try:
+            nb = json.loads(data)
+            split = _split_notebook(nb, self.settings.content)
+        except (ValueError, UnicodeDecodeError) as err:
+            # not valid notebook JSON: keep the bytes anyway, say why it is not a notebook
+            return (
+                split_file(data),
+                "file",
+                True,
+                [],
+                f"not a valid notebook ({err}); kept as a file",
+            )
+        mlm_meta = nb.get("metadata", {}).get("mlm", {})
+        mlm_meta = mlm_meta if isinstance(mlm_meta, dict) else {}
+        shared = mlm_meta.get("share_outputs", True) is not False
+        declared = mlm_meta.get("datasets", [])
+        if isinstance(declared, str):
+            declared = [declared]
+        declared = (
+            [d for d in declared if isinstance(d, str) and d] if isinstance(declared, list) else []
+        )
+        return split, "notebook", shared, declared, None
+
+    # background completion ----------------------------------------------------------------
+    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+        future = self._pool.submit(fn, *args)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+        err = future.exception()
+        if err is not None:
+            log.warning("jupyter-mlm could not complete a checkpoint: %s", err)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for background work; True when none is left."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = list(self._pending)
+            if not pending:
+                return True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            try:
+                pending[0].result(timeout=left)
+            except FutureTimeout:
+                return False
+            except Exception:
+                pass  # already logged and recorded
+
+    def _complete(
+        self, store: Store, ref: NotebookRef, row: dict[str, Any], declared: list[str], data: bytes
+    ) -> None:
+        fields: dict[str, Any] = {}
+        if ref.root:
+            try:
+                git = git_state(ref.root, timeout=self.settings.git_timeout)
+            except Exception as err:
+                git = {"state": "error", "detail": scrub_text(str(err))}
+            fields.update(
+                git_state=git["state"],
+                git_commit=git.get("commit"),
+                git_branch=git.get("branch"),
+                git_dirty=git.get("dirty"),
+                git_detail=git.get("detail"),
+            )
+            if self.settings.side_ref and git["state"] == "ok":
+                fields["side_ref"] = self._side_ref(ref, row, data, fields)
+        run_ids: list[str] = []
+        datasets: list[dict[str, Any]] = []
+        problems: list[str] = []
+        try:
+            since = store.latest_checkpoint_time(ref.repo, ref.path, before=row["created_at"])
+            run_ids = store.notebook_runs(ref.repo, ref.path, since, row["created_at"])
+            datasets = [{**d, "origin": "run"} for d in store.datasets_of_runs(run_ids)]
+        except Exception as err:
+            problems.append(f"runs: {scrub_text(str(err))}")
+        state = "ok"
+        if declared:
+            found, state, notes = self._declared(store, ref, declared)
+            datasets.extend(found)
+            problems.extend(notes)
+        if problems and state == "ok":
+            state = "error"
+        fields.update(datasets_state=state, datasets_detail="; ".join(problems) or None)
+        store.update_checkpoint(row["checkpoint_id"], fields, run_ids=run_ids, datasets=datasets)
+        self._retain(store, ref, row["author"])
+
+    def _side_ref(
+        self, ref: NotebookRef, row: dict[str, Any], data: bytes, git: dict[str, Any]
+    ) -> str | None:
+        assert ref.root is not None
+        try:
+            return commit_side_ref(
+                ref.root,
+                os.path.relpath(ref.abs_path, ref.root).replace(os.sep, "/"),
+                data,
+                author=row["author"],
+                author_name=row["author_name"],
+                message=row["message"] or f"jupyter-mlm checkpoint of {ref.path}",
+                timeout=self.settings.git_timeout,
+            )
+        except Exception as err:
+            note = f"side ref not written: {scrub_text(str(err))}"
+            git["git_detail"] = f"{git['git_detail']}; {note}" if git.get("git_detail") else note
+            return None
+
+    def _declared(
+        self, store: Store, ref: NotebookRef, paths: list[str]
+    ) -> tuple[list[dict[str, Any]], str, list[str]]:
+        """Hash the datasets named in ``metadata.mlm.datasets`` (inside the repository, or the
+        notebook's folder outside git), within the time limit."""
+        from ..data.versions import resolve
+
+        base = os.path.dirname(ref.abs_path)
+        boundary = os.path.realpath(ref.root or self.server_root or base)
+        found: list[dict[str, Any]] = []
+        notes: list[str] = []
+        deadline = time.monotonic() + self.settings.datasets_timeout
+        for declared in paths:
+            target = os.path.realpath(os.path.join(base, os.path.expanduser(declared)))
+            if os.path.commonpath([target, boundary]) != boundary:
+                notes.append(f"{declared!r} is outside {boundary}; not hashed")
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return (
+                    found,
+                    "timeout",
+                    [*notes, f"gave up after {self.settings.datasets_timeout:g} s"],
+                )
+            job = self._pool_for_hashing().submit(resolve, target, store)
+            try:
+                version = job.result(timeout=left)
+            except FutureTimeout:
+                return (
+                    found,
+                    "timeout",
+                    [*notes, f"hashing {declared!r} took longer than the limit"],
+                )
+            except Exception as err:
+                notes.append(f"{declared!r}: {scrub_text(str(err))}")
+                continue
+            found.append(
+                {
+                    "content_id": version.content_id,
+                    "name": version.name,
+                    "source": version.info.source,
+                    "origin": "metadata",
+                }
+            )
+        return found, ("error" if notes else "ok"), notes
+
+    _hash_pool: ThreadPoolExecutor | None = None
+
+    def _pool_for_hashing(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._hash_pool is None:
+                self._hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlm-hash")
+            return self._hash_pool
+
+    def _retain(self, store: Store, ref: NotebookRef, author: str) -> None:
+        s = self.settings
+        if s.keep_count is None and s.keep_days is None and s.keep_bytes is None:
+            return
+        mine, _ = store.list_checkpoints(
+            repo=ref.repo, path=ref.path, author=author, limit=1_000_000
+        )
+        cutoff = None if s.keep_days is None else time.time() - s.keep_days * 86400
+        total = 0
+        for index, info in enumerate(mine):  # newest first; the newest is always kept
+            total += info.size
+            if index == 0:
+                continue
+            if (
+                (s.keep_count is not None and index >= s.keep_count)
+                or (cutoff is not None and info.created_at < cutoff)
+                or (s.keep_bytes is not None and total > s.keep_bytes)
+            ):
+                store.delete_checkpoint(info.checkpoint_id)
+
+    # reading ------------------------------------------------------------------------------
+    def list(
+        self, abs_path: str, *, limit: int = 100, offset: int = 0, newest_first: bool = True
+    ) -> tuple[list[CheckpointInfo], int]:
+        ref = self.locate(abs_path)
+        return self.store_for(abs_path).list_checkpoints(
+            repo=ref.repo, path=ref.path, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+    def get(self, store: Store, checkpoint_id: str) -> CheckpointInfo:
+        return store.get_checkpoint(checkpoint_id)
+
+    def notebook(self, store: Store, info: CheckpointInfo, viewer: str | None) -> dict:
+        """The notebook a checkpoint holds; outputs left out when their author does not share
+        them and ``viewer`` is someone else."""
+        if info.manifest_id is None:
+            raise NotFoundError(f"checkpoint {info.checkpoint_id} holds no content: {info.error}")
+        manifest = manifest_of(info.manifest_id, store.get_chunks)
+        outputs = info.outputs_shared or viewer == info.author
+        return join_notebook(manifest, store.get_chunks, outputs=outputs)
+
+    def file_bytes(self, store: Store, info: CheckpointInfo) -> bytes:
+        if info.manifest_id is None:
+            raise NotFoundError(f"checkpoint {info.checkpoint_id} holds no content: {info.error}")
+        return join_file(manifest_of(info.manifest_id, store.get_chunks), store.get_chunks)
+
+    # changes ------------------------------------------------------------------------------
+    def delete(self, store: Store, checkpoint_id: str, author: Author) -> None:
+        info = store.get_checkpoint(checkpoint_id)
+        if info.author != author.username:
+            raise PermissionError(
+                f"checkpoint {checkpoint_id} belongs to {info.author_name}; only its author can "
+                "delete it"
+            )
+        store.delete_checkpoint(checkpoint_id)
+
+    def rename(self, old_abs: str, new_abs: str) -> int:
+        """Carry the history of ``old_abs`` (files under it, for a folder) to ``new_abs``."""
+        old, new = self.locate(old_abs), self.locate(new_abs)
+        store = self.store_for(new_abs)
+        return store.move_checkpoints(old.repo, old.path, new.repo, new.path)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self._hash_pool is not None:
+            self._hash_pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _blake3(data: bytes) -> str:
+    import blake3
+
+    return blake3.blake3(data).hexdigest()
+
+
+__all__ = ["CheckpointService", "CheckpointSettings", "Failure"]
