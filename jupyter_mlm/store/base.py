@@ -121,6 +121,44 @@ class Store(abc.ABC):
         limit: int | None = 10,
     ) -> list[LeaderboardRow]: ...
 
+    # pages and per-notebook views (the REST API)
+    @abc.abstractmethod
+    def runs_page(
+        self,
+        experiment_ids: list[str] | None = None,
+        *,
+        where: Where = None,
+        order_by: str | list[str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        status: str | None = None,
+        notebook: tuple[str, str] | None = None,
+        include_archived: bool = False,
+    ) -> tuple[list[RunInfo], int]:
+        """One page of runs and the total; ``notebook``: (repo, path) they were started from."""
+
+    @abc.abstractmethod
+    def notebook_leaderboard(
+        self,
+        experiment_id: str,
+        metric: str,
+        *,
+        notebook: tuple[str, str],
+        goal: str = "max",
+        agg: str = "last",
+        where: Where = None,
+        group_by: list[str] | None = None,
+        limit: int | None = 10,
+    ) -> list[LeaderboardRow]: ...
+    @abc.abstractmethod
+    def get_runs(self, run_ids: Sequence[str]) -> list[RunInfo]: ...
+    @abc.abstractmethod
+    def run_counts(self) -> dict[str, int]: ...
+    @abc.abstractmethod
+    def dataset_runs(
+        self, run_ids: Sequence[str] | None = None
+    ) -> dict[tuple[str, str], list[str]]: ...
+
     # datasets
     @abc.abstractmethod
     def record_dataset_version(self, info: DatasetVersionInfo) -> DatasetVersionInfo: ...

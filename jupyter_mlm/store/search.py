@@ -14,7 +14,7 @@ from . import liveness
 from .base import Where
 from .filters import parse_order, where_sql
 from .run_loading import chunks, params_of, parse_json
-from .schema import metric_summaries, params, run_datasets, runs
+from .schema import metric_summaries, params, run_datasets, runs, tags
 
 AGGS = ("last", "min", "max", "mean")
 GOALS = ("max", "min")
@@ -28,19 +28,13 @@ def search_run_ids(
     limit: int | None,
     include_archived: bool,
     dataset: str | None = None,
+    *,
+    offset: int = 0,
+    extra: ColumnElement[bool] | None = None,
 ) -> list[str]:
+    """Ids of the matching runs in order; ``extra``: one more condition on ``runs``."""
     r = runs.c
-    stmt: Select = select(r.run_id)
-    if dataset is not None:
-        d = run_datasets.c
-        stmt = stmt.where(exists(select(1).where(d.run_id == r.run_id, d.content_id == dataset)))
-    if experiment_ids is not None:
-        stmt = stmt.where(r.experiment_id.in_(experiment_ids))
-    if not include_archived:
-        stmt = stmt.where(r.lifecycle == "active")
-    cond = where_sql(where)
-    if cond is not None:
-        stmt = stmt.where(cond)
+    stmt = _filtered(select(r.run_id), experiment_ids, where, include_archived, dataset, extra)
     for field, desc in parse_order(order_by):
         if field.kind == "attr":
             col: Any = r[field.name]
@@ -59,7 +53,68 @@ def search_run_ids(
     stmt = stmt.order_by(r.start_time.desc(), r.run_id)
     if limit is not None:
         stmt = stmt.limit(_check_limit(limit))
+    if offset:
+        stmt = stmt.offset(_check_limit(offset))
     return list(conn.execute(stmt).scalars())
+
+
+def count_runs(
+    conn: Connection,
+    experiment_ids: list[str] | None,
+    where: Where,
+    include_archived: bool,
+    dataset: str | None = None,
+    *,
+    extra: ColumnElement[bool] | None = None,
+) -> int:
+    """How many runs ``search_run_ids`` would list without a limit."""
+    stmt = _filtered(
+        select(func.count()).select_from(runs),
+        experiment_ids,
+        where,
+        include_archived,
+        dataset,
+        extra,
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def _filtered(
+    stmt: Select,
+    experiment_ids: list[str] | None,
+    where: Where,
+    include_archived: bool,
+    dataset: str | None,
+    extra: ColumnElement[bool] | None,
+) -> Select:
+    r = runs.c
+    if dataset is not None:
+        d = run_datasets.c
+        stmt = stmt.where(exists(select(1).where(d.run_id == r.run_id, d.content_id == dataset)))
+    if experiment_ids is not None:
+        stmt = stmt.where(r.experiment_id.in_(experiment_ids))
+    if not include_archived:
+        stmt = stmt.where(r.lifecycle == "active")
+    cond = where_sql(where)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if extra is not None:
+        stmt = stmt.where(extra)
+    return stmt
+
+
+def notebook_condition(repo: str, path: str, owner: Any = None) -> ColumnElement[bool]:
+    """Runs started from the notebook ``repo``/``path`` (its ``mlm.notebook`` and ``mlm.repo``
+    tags; outside git, runs without a repository), for the run id column ``owner``."""
+    owner = runs.c.run_id if owner is None else owner
+    nb, rp = tags.alias(), tags.alias()
+    on_path = exists(
+        select(1).where(nb.c.run_id == owner, nb.c.key == "mlm.notebook", nb.c.value == path)
+    )
+    in_repo = select(1).where(rp.c.run_id == owner, rp.c.key == "mlm.repo")
+    if repo:
+        return and_(on_path, exists(in_repo.where(rp.c.value == repo)))
+    return and_(on_path, ~exists(in_repo))
 
 
 def leaderboard(
@@ -72,7 +127,9 @@ def leaderboard(
     where: Where,
     group_by: list[str] | None,
     limit: int | None,
+    notebook: tuple[str, str] | None = None,
 ) -> list[LeaderboardRow]:
+    """Best runs (or groups) by a metric; ``notebook``: (repo, path) of the runs' notebook."""
     if goal not in GOALS:
         raise ValueError(f"goal must be 'max' or 'min', got {goal!r}")
     if agg not in AGGS:
@@ -82,6 +139,8 @@ def leaderboard(
     base = [s.experiment_id == experiment_id, s.key == metric, value.is_not(None)]
     if conn.dialect.name == "postgresql":  # SQLite stores NaN as NULL; PostgreSQL keeps NaN
         base.append(value != literal(float("nan")))
+    if notebook is not None:
+        base.append(notebook_condition(*notebook, owner=s.run_id))
     if group_by:  # every row is read anyway: a plain join is the cheapest
         cond = where_sql(where)
         base += [r.lifecycle == "active", r.run_id == s.run_id]

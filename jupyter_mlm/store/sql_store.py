@@ -27,6 +27,7 @@ from .files_mixin import FilesMixin
 from .metric_blocks import SeriesChunk, write_chunks
 from .migrate import ensure_schema
 from .naming import run_name
+from .pages_mixin import RunPagesMixin
 from .run_loading import load_runs
 from .schema import (
     experiments,
@@ -71,7 +72,7 @@ _HISTORY_PG = (
 )
 
 
-class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, CheckpointsMixin, Store):
+class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, CheckpointsMixin, RunPagesMixin, Store):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
         self.blobs = blobs
