@@ -1,0 +1,75 @@
+// What a checkpoint row says: git commit, datasets, runs, recording problems.
+
+import type { Checkpoint, CheckpointGit } from '../api/types.js';
+import { formatDateTime, shortCommit, shortHash } from './format.js';
+
+export interface Chip {
+  text: string;
+  title: string;
+}
+
+/** "a1b2c3d*" (the star: uncommitted changes), or what became of the git lookup. */
+export function gitLabel(git: CheckpointGit | null): Chip {
+  if (!git || git.state === 'none') {
+    return { text: 'no git', title: 'The notebook is not in a git repository' };
+  }
+  switch (git.state) {
+    case 'ok': {
+      const commit = shortCommit(git.commit);
+      const dirty = git.dirty ? '*' : '';
+      const where = git.branch ? ` on ${git.branch}` : '';
+      const state = git.dirty ? ', with uncommitted changes' : ', clean';
+      return { text: `${commit}${dirty}`, title: `commit ${git.commit ?? '?'}${where}${state}` };
+    }
+    case 'pending':
+      return { text: 'git…', title: 'The git state is still being recorded' };
+    case 'timeout':
+      return { text: 'git ⌛', title: `git did not answer in time${git.detail ? `: ${git.detail}` : ''}` };
+    default:
+      return { text: 'git ⚠', title: `Reading the git state failed${git.detail ? `: ${git.detail}` : ''}` };
+  }
+}
+
+/** One chip per dataset: the short content hash, the name and source on hover. */
+export function datasetChips(checkpoint: Checkpoint): Chip[] {
+  return (checkpoint.datasets ?? []).map(d => ({
+    text: shortHash(d.content_id),
+    title: [d.name ?? '(unnamed)', d.source, d.content_id, d.origin === 'run' ? 'used by a run' : 'from metadata']
+      .filter(Boolean)
+      .join('\n')
+  }));
+}
+
+/** Everything that went wrong while recording this checkpoint, one sentence each. */
+export function recordingProblems(checkpoint: Checkpoint): string[] {
+  const problems: string[] = [];
+  if (checkpoint.error) {
+    problems.push(checkpoint.error);
+  }
+  const git = checkpoint.git;
+  if (git && (git.state === 'error' || git.state === 'timeout')) {
+    problems.push(`git ${git.state === 'timeout' ? 'timed out' : 'failed'}${git.detail ? `: ${git.detail}` : ''}`);
+  }
+  if (checkpoint.datasets_state === 'error' || checkpoint.datasets_state === 'timeout') {
+    problems.push(`datasets ${checkpoint.datasets_state === 'timeout' ? 'timed out' : 'could not be hashed'}`);
+  }
+  if (checkpoint.omitted_outputs > 0) {
+    problems.push(`${checkpoint.omitted_outputs} large output(s) not stored`);
+  }
+  return problems;
+}
+
+/** True while the server still records parts of it (the panel re-reads it soon). */
+export function isPending(checkpoint: Checkpoint): boolean {
+  return checkpoint.git?.state === 'pending' || checkpoint.datasets_state === 'pending';
+}
+
+export function authorLabel(checkpoint: { author: string; author_name: string | null }): string {
+  return checkpoint.author_name || checkpoint.author || 'unknown';
+}
+
+/** The one line naming a checkpoint in dialogs and diff titles. */
+export function checkpointTitle(checkpoint: Checkpoint): string {
+  const msg = checkpoint.message ? ` “${checkpoint.message}”` : '';
+  return `${formatDateTime(checkpoint.created_at)} by ${authorLabel(checkpoint)}${msg}`;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  authorLabel,
+  checkpointTitle,
+  datasetChips,
+  gitLabel,
+  isPending,
+  recordingProblems
+} from '../src/panel/model/checkpointLabels.js';
+import { checkpoint } from './fixtures.js';
+
+describe('checkpoint labels', () => {
+  it('shows the short commit with a star when the tree was dirty', () => {
+    const git = { state: 'ok' as const, commit: 'a1b2c3d4e5f6', branch: 'main', dirty: true, detail: null };
+    expect(gitLabel(git)).toEqual({ text: 'a1b2c3d*', title: 'commit a1b2c3d4e5f6 on main, with uncommitted changes' });
+    expect(gitLabel({ ...git, dirty: false }).text).toBe('a1b2c3d');
+  });
+
+  it('says what became of the git lookup when there is no commit', () => {
+    expect(gitLabel(null).text).toBe('no git');
+    expect(gitLabel({ state: 'pending', commit: null, branch: null, dirty: null, detail: null }).text).toBe('git…');
+    expect(gitLabel({ state: 'error', commit: null, branch: null, dirty: null, detail: 'bad object' }).title).toContain('bad object');
+  });
+
+  it('shows datasets as short hashes with their names on hover', () => {
+    const cp = checkpoint('c1', {
+      datasets: [{ content_id: 'blake3:deadbeef0123456789', name: 'train', source: 'data/train/', origin: 'run' }]
+    });
+    const [chip] = datasetChips(cp);
+    expect(chip.text).toBe('deadbeef');
+    expect(chip.title).toContain('train');
+    expect(chip.title).toContain('data/train/');
+  });
+
+  it('collects every recording failure', () => {
+    const cp = checkpoint('c1', {
+      error: 'notebook too large',
+      git: { state: 'timeout', commit: null, branch: null, dirty: null, detail: null },
+      datasets_state: 'error',
+      omitted_outputs: 2
+    });
+    expect(recordingProblems(cp)).toEqual([
+      'notebook too large',
+      'git timed out',
+      'datasets could not be hashed',
+      '2 large output(s) not stored'
+    ]);
+    expect(recordingProblems(checkpoint('ok'))).toEqual([]);
+  });
+
+  it('knows when parts are still being recorded, and names the author', () => {
+    expect(isPending(checkpoint('c', { datasets_state: 'pending' }))).toBe(true);
+    expect(isPending(checkpoint('c'))).toBe(false);
+    expect(authorLabel({ author: 'ada', author_name: null })).toBe('ada');
+    expect(checkpointTitle(checkpoint('c', { created_at: Date.UTC(2026, 0, 2, 3, 4) / 1000, message: 'tuned' }))).toBe(
+      '2026-01-02 03:04 by Ada Lovelace “tuned”'
+    );
+  });
+});
