@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Developer entry point for jupyter-mlm.
-#   ./dev.sh test [pytest args...]   install into .venv, ensure PostgreSQL, run ruff + pytest
+#   ./dev.sh test [pytest args...]   install into .venv, ensure PostgreSQL, run ruff, mypy, the
+#                                    TypeScript unit tests (vitest) and pytest
 #   ./dev.sh demo                    install into .venv, run the quickstart notebook, open JupyterLab
 set -euo pipefail
 
@@ -42,8 +43,10 @@ ensure_venv() {
   local want have=""
   want=$(sha256sum pyproject.toml | cut -d' ' -f1)
   [[ -f "$STAMP" ]] && have=$(<"$STAMP")
-  if [[ "$want" == "$have" && -f jupyter_mlm/static/live_chart.js ]]; then
+  if [[ "$want" == "$have" && -f jupyter_mlm/static/live_chart.js &&
+        -f jupyter_mlm/labextension/package.json ]]; then
     say "dependencies up to date (pyproject.toml unchanged)"
+    link_labextension
     return 0
   fi
   # the editable install runs npm (labextension/) to bundle the widget JS
@@ -59,6 +62,33 @@ or from https://nodejs.org, then run this again."
     die "pip install -e '.[dev]' failed"
   echo "$want" >"$STAMP"
   say "installed in $((SECONDS - t0)) s"
+  link_labextension
+}
+
+# JupyterLab loads the prebuilt labextension of an editable install only from
+# $VENV/share/jupyter/labextensions; pip copied it there once. Link it to the build output instead
+# (what `jupyter labextension develop` does), so `npm run build:prod` in labextension/ shows after
+# a browser reload.
+link_labextension() {
+  local dest="$VENV/share/jupyter/labextensions/jupyter-mlm"
+  local target="../../../../jupyter_mlm/labextension"
+  [[ -L "$dest" && "$(readlink "$dest")" == "$target" ]] && return 0
+  [[ -f jupyter_mlm/labextension/package.json ]] ||
+    die "jupyter_mlm/labextension is not built: run 'npm install && npm run build:prod' in labextension/"
+  mkdir -p "$(dirname "$dest")"
+  rm -rf "$dest"
+  ln -s "$target" "$dest"
+  say "linked $dest -> $target"
+}
+
+# The TypeScript unit tests of the side panel (vitest); node_modules comes from the install.
+run_ts_tests() {
+  if [[ ! -x labextension/node_modules/.bin/vitest ]]; then
+    say "npm install (labextension/)"
+    (cd labextension && npm install --no-audit --no-fund) || return 1
+  fi
+  say "npm test (labextension/: TypeScript unit tests)"
+  (cd labextension && npm test)
 }
 
 # Prints the directory holding initdb and pg_ctl, if any.
@@ -110,8 +140,14 @@ cmd_test() {
   "$VENV/bin/ruff" check "${dirs[@]}" || lint=$?
   say "mypy jupyter_mlm"
   "$VENV/bin/mypy" || lint=$?
+  local ts=0
+  run_ts_tests || ts=$?
   say "pytest $*"
   "$VENV/bin/python" -m pytest "$@" || rc=$?
+  if [[ $ts -ne 0 ]]; then
+    echo "dev.sh: FAILED: the TypeScript unit tests (npm test in labextension/) failed (see above)" >&2
+    [[ $rc -eq 0 ]] && rc=1
+  fi
   if [[ $rc -eq 5 ]]; then
     echo "dev.sh: FAILED: pytest collected no tests (exit code 5) — check the arguments/paths" >&2
   elif [[ $rc -eq 0 && $lint -ne 0 ]]; then
