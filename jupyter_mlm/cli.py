@@ -49,10 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     store = sub.add_parser("store", help="where the store is and how big it is")
     store.set_defaults(func=_store)
 
-    gc = sub.add_parser("gc", help="remove blobs that nothing refers to")
-    gc.add_argument("--grace", type=float, default=3600.0, help="keep blobs younger than this (s)")
+    gc = sub.add_parser("gc", help="remove blobs and checkpoint content that nothing refers to")
+    gc.add_argument("--grace", type=float, default=3600.0,
+                    help="keep blobs and checkpoint content younger than this (s)")  # fmt: skip
     gc.add_argument("--dry-run", action="store_true")
     gc.set_defaults(func=_gc)
+
+    cps = sub.add_parser("checkpoints", help="a notebook's checkpoint history, newest first")
+    cps.add_argument("path", help="the notebook or file (it may have been deleted); outside git, "
+                     "give it relative to the Jupyter server's root folder, from there")  # fmt: skip
+    cps.add_argument("--limit", type=int, default=50)
+    cps.set_defaults(func=_checkpoints)
 
     dsets = sub.add_parser("datasets", help="list recorded dataset versions")
     dsets.add_argument("name", nargs="?", help="only versions of this dataset")
@@ -163,8 +170,35 @@ def _gc(args: argparse.Namespace) -> int:
     verb = "would remove" if report.dry_run else "removed"
     print(
         f"{verb} {report.removed} blob(s), {_bytes(report.freed_bytes)}; "
-        f"kept {report.kept} referenced blob(s) older than {args.grace:g} s"
+        f"kept {report.kept} referenced blob(s) older than {args.grace:g} s; "
+        f"{verb} {report.removed_chunks} unused checkpoint content chunk(s)"
     )
+    return 0
+
+
+def _checkpoints(args: argparse.Namespace) -> int:
+    import os
+
+    from .checkpoints.locate import locate
+    from .config import location_from, resolve_store
+    from .store import open_store
+
+    path = os.path.abspath(args.path)
+    st = open_store(location_from(args.store) if args.store else resolve_store(path))
+    ref = locate(path)
+    infos, total = st.list_checkpoints(repo=ref.repo, path=ref.path, limit=args.limit)
+    rows = [["ID", "TIME", "AUTHOR", "COMMIT", "MESSAGE"]]
+    for i in infos:
+        if i.git_commit:
+            commit = i.git_commit[:10] + ("*" if i.git_dirty else "")
+        else:
+            commit = f"({i.git_state})"
+        rows.append([i.checkpoint_id[:8], _when(i.created_at), i.author_name, commit,
+                     (i.message or "").splitlines()[0][:60] if i.message else ""])  # fmt: skip
+    _table(rows)
+    shown = f"{len(infos)} of {total}" if total > len(infos) else str(total)
+    print(f"{shown} checkpoint(s) of {ref.path}" + (f" in {ref.repo}" if ref.repo else "")
+          + ("; * uncommitted changes" if any(i.git_dirty for i in infos) else ""))  # fmt: skip
     return 0
 
 

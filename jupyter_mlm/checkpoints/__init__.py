@@ -2,7 +2,7 @@
 
 from .author import Author, author_for, jupyter_author
 from .content import ContentPolicy
-from .service import CheckpointService, CheckpointSettings, Failure
+from .service import CheckpointService, CheckpointSettings, Failure, default_service
 
 __all__ = [
     "Author",
@@ -11,5 +11,6 @@ __all__ = [
     "ContentPolicy",
     "Failure",
     "author_for",
+    "default_service",
     "jupyter_author",
 ]

@@ -2,7 +2,11 @@
 
 A notebook is split into its metadata, each cell without its outputs, and each output: a hundred
 checkpoints that differ in one cell share every other chunk, and an image output is stored once.
-A plain file is split into fixed-size pieces. Chunk ids are the blake3 of the chunk's bytes.
+The manifest lists the cells itself for a short notebook; a longer one's cells are grouped in
+blocks (chunks too, ending where a cell's id says so, so an edit or an inserted cell changes one
+block), and the manifest lists the blocks: each checkpoint then costs a block and a short
+manifest, not a list of every cell. A plain file is split into fixed-size pieces. Chunk ids are
+the blake3 of the chunk's bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import blake3
 NOTEBOOK_FORMAT = "mlm-notebook/1"
 FILE_FORMAT = "mlm-file/1"
 FILE_PIECE = 1 << 20
+INLINE_CELLS = 16  # up to this many cells, the manifest lists them itself
+BLOCK_CELLS = 8  # cells per block, on average
 
 
 @dataclass(frozen=True)
@@ -104,14 +110,37 @@ def split_notebook(nb: Mapping[str, Any], policy: ContentPolicy | None = None) -
             entry["o"] = names
         cells.append(entry)
     extra = {k: v for k, v in nb.items() if k not in ("cells", "metadata")}
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": NOTEBOOK_FORMAT,
         "metadata": chunker.put(nb.get("metadata", {})),
         "top": extra,  # nbformat, nbformat_minor
-        "cells": cells,
     }
+    if len(cells) <= INLINE_CELLS:
+        manifest["cells"] = cells
+    else:
+        manifest["blocks"] = [chunker.put({"cells": block}) for block in _blocks(cells)]
     manifest_id = chunker.put(manifest)
     return Split(manifest_id, chunker.chunks, omitted)
+
+
+def _blocks(entries: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    """Content-defined groups of cells: a block ends after a cell whose id ends in a multiple
+    of ``BLOCK_CELLS`` (or at four times that length)."""
+    block: list[dict[str, Any]] = []
+    for entry in entries:
+        block.append(entry)
+        if int(entry["c"][-6:], 16) % BLOCK_CELLS == 0 or len(block) >= 4 * BLOCK_CELLS:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _cell_entries(manifest: Mapping[str, Any], fetch: Fetch) -> list[dict[str, Any]]:
+    if "blocks" not in manifest:
+        return list(manifest["cells"])
+    blocks = fetch(manifest["blocks"])
+    return [entry for b in manifest["blocks"] for entry in json.loads(blocks[b])["cells"]]
 
 
 def split_file(data: bytes) -> Split:
@@ -132,20 +161,32 @@ def manifest_of(manifest_id: str, fetch: Fetch) -> dict[str, Any]:
     return manifest
 
 
+def named_chunks(manifest: Mapping[str, Any], fetch: Fetch) -> set[str]:
+    """The chunks a manifest names (not itself), its blocks' too: what ``mlm gc`` must keep."""
+    if manifest.get("format") == FILE_FORMAT:
+        return set(manifest.get("pieces", ()))
+    named = {manifest["metadata"], *manifest.get("blocks", ())}
+    for entry in _cell_entries(manifest, fetch):
+        named.add(entry["c"])
+        named.update(o for o in entry.get("o", ()) if isinstance(o, str))
+    return named
+
+
 def join_notebook(manifest: Mapping[str, Any], fetch: Fetch, *, outputs: bool = True) -> dict:
     """The notebook a manifest describes; ``outputs=False`` leaves every output out (what a
     teammate sees of a notebook whose author does not share outputs). Omitted outputs are
     dropped."""
     if manifest.get("format") != NOTEBOOK_FORMAT:
         raise ValueError("this checkpoint is not a notebook")
+    entries = _cell_entries(manifest, fetch)
     wanted = [manifest["metadata"]]
-    for entry in manifest["cells"]:
+    for entry in entries:
         wanted.append(entry["c"])
         if outputs:
             wanted.extend(o for o in entry.get("o", ()) if isinstance(o, str))
     chunks = fetch(wanted)
     cells = []
-    for entry in manifest["cells"]:
+    for entry in entries:
         cell = json.loads(chunks[entry["c"]])
         if "o" in entry:
             cell["outputs"] = (

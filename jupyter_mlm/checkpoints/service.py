@@ -97,14 +97,19 @@ class CheckpointService:
         data: bytes | None = None,
         message: str | None = None,
         restored_from: str | None = None,
+        if_changed: bool = False,
     ) -> CheckpointInfo:
         """Record the file at ``abs_path`` (or ``data``, its content) as a new checkpoint.
+
+        ``if_changed``: when the newest checkpoint of the file by ``author`` holds the same
+        bytes, return it instead of recording a copy (a save without edits, or Jupyter's own
+        first-save checkpoint followed by JupyterLab's).
 
         Raises on failure after remembering it (``failures()``) and logging a warning; callers
         on the save path catch it so the save itself succeeds.
         """
         try:
-            return self._create(abs_path, author, data, message, restored_from)
+            return self._create(abs_path, author, data, message, restored_from, if_changed)
         except Exception as err:
             self.record_failure(abs_path, err)
             raise
@@ -130,6 +135,7 @@ class CheckpointService:
         data: bytes | None,
         message: str | None,
         restored_from: str | None,
+        if_changed: bool = False,
     ) -> CheckpointInfo:
         if message is not None and (not isinstance(message, str) or len(message) > 10_000):
             raise ValueError("a checkpoint message is a text of at most 10,000 characters")
@@ -138,8 +144,15 @@ class CheckpointService:
             with open(abs_path, "rb") as f:
                 data = f.read()
         now = time.time()
-        split, kind, shared, declared, note = self._split(abs_path, data)
         store = self.store_for(abs_path)
+        content_hash = _blake3(data)
+        if if_changed and message is None and restored_from is None:
+            newest, _ = store.list_checkpoints(
+                repo=ref.repo, path=ref.path, author=author.username[:255], limit=1
+            )
+            if newest and newest[0].content_hash == content_hash:
+                return newest[0]
+        split, kind, shared, declared, note = self._split(abs_path, data)
         store.put_chunks(split.chunks)
         row: dict[str, Any] = {
             "checkpoint_id": uuid.uuid4().hex,
@@ -151,15 +164,15 @@ class CheckpointService:
             "created_at": now,
             "message": message or None,
             "manifest_id": split.manifest_id,
-            "content_hash": _blake3(data),
+            "content_hash": content_hash,
             "size": len(data),
             "outputs_shared": shared,
             "omitted_outputs": split.omitted_outputs,
-            "git_state": "pending" if ref.root else "none",
+            "git_state": "pending",
             "git_commit": None,
             "git_branch": None,
             "git_dirty": None,
-            "git_detail": None if ref.root else "not in a git repository",
+            "git_detail": None,
             "side_ref": None,
             "datasets_state": "pending",
             "datasets_detail": None,
@@ -233,20 +246,22 @@ class CheckpointService:
         self, store: Store, ref: NotebookRef, row: dict[str, Any], declared: list[str], data: bytes
     ) -> None:
         fields: dict[str, Any] = {}
-        if ref.root:
-            try:
-                git = git_state(ref.root, timeout=self.settings.git_timeout)
-            except Exception as err:
-                git = {"state": "error", "detail": scrub_text(str(err))}
-            fields.update(
-                git_state=git["state"],
-                git_commit=git.get("commit"),
-                git_branch=git.get("branch"),
-                git_dirty=git.get("dirty"),
-                git_detail=git.get("detail"),
+        # Outside a work tree git_state still says why (no git, a bare repository, none).
+        try:
+            git = git_state(
+                ref.root or _existing_folder(ref.abs_path), timeout=self.settings.git_timeout
             )
-            if self.settings.side_ref and git["state"] == "ok":
-                fields["side_ref"] = self._side_ref(ref, row, data, fields)
+        except Exception as err:
+            git = {"state": "error", "detail": scrub_text(str(err))}
+        fields.update(
+            git_state=git["state"],
+            git_commit=git.get("commit"),
+            git_branch=git.get("branch"),
+            git_dirty=git.get("dirty"),
+            git_detail=git.get("detail"),
+        )
+        if self.settings.side_ref and ref.root and git["state"] == "ok":
+            fields["side_ref"] = self._side_ref(ref, row, data, fields)
         run_ids: list[str] = []
         datasets: list[dict[str, Any]] = []
         problems: list[str] = []
@@ -408,10 +423,31 @@ class CheckpointService:
             self._hash_pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _existing_folder(abs_path: str) -> str:
+    """The closest existing folder holding ``abs_path`` (a deleted notebook's folder may be gone)."""
+    folder = os.path.dirname(abs_path)
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return folder
+
+
+_default_service: CheckpointService | None = None
+_default_lock = threading.Lock()
+
+
+def default_service() -> CheckpointService:
+    """The process-wide service with default settings (``%mlm_track checkpoint`` uses it)."""
+    global _default_service
+    with _default_lock:
+        if _default_service is None:
+            _default_service = CheckpointService()
+        return _default_service
+
+
 def _blake3(data: bytes) -> str:
     import blake3
 
     return blake3.blake3(data).hexdigest()
 
 
-__all__ = ["CheckpointService", "CheckpointSettings", "Failure"]
+__all__ = ["CheckpointService", "CheckpointSettings", "Failure", "default_service"]

@@ -32,6 +32,9 @@ _CHECKPOINT_ID = re.compile(r"^[0-9a-f]{32}$")
 _IN_BATCH = 500
 # zlib (level 1) is kept only when it saves at least this share: base64 images barely shrink.
 _MIN_SAVING = 0.1
+# A re-used chunk older than this gets a fresh time (see put_chunks); gc grace periods longer
+# than this are safe while servers save.
+TOUCH_AFTER = 600.0
 
 UPDATABLE = frozenset(
     {
@@ -66,21 +69,34 @@ class CheckpointsMixin:
 
     # chunks -------------------------------------------------------------------------------
     def put_chunks(self, chunks: Mapping[str, bytes]) -> int:
-        """Store the chunks not stored yet; returns the bytes added (after compression)."""
+        """Store the chunks not stored yet; returns the bytes added (after compression).
+
+        A re-used chunk stored more than ``TOUCH_AFTER`` seconds ago gets a fresh time, so
+        ``mlm gc`` (which spares chunks younger than its grace period) cannot remove it between
+        this call and the checkpoint row that names it."""
         if not chunks:
             return 0
         ids = list(chunks)
+        now = time.time()
         with db.read(self.engine, "look up checkpoint chunks") as conn:
-            known = self._known_chunks(conn, ids)
+            known = self._chunk_times(conn, ids)
         rows = [_chunk_row(cid, chunks[cid]) for cid in ids if cid not in known]
-        if not rows:
+        stale = [cid for cid, created in known.items() if created < now - TOUCH_AFTER]
+        if not rows and not stale:
             return 0
+        c = checkpoint_chunks.c
         with db.write(self.engine, "store checkpoint content") as conn:
             # another server may have stored some meanwhile: insert only what is still missing
             again = self._known_chunks(conn, [r["chunk_id"] for r in rows])
             rows = [r for r in rows if r["chunk_id"] not in again]
             if rows:
                 conn.execute(checkpoint_chunks.insert(), rows)
+            for start in range(0, len(stale), _IN_BATCH):
+                conn.execute(
+                    update(checkpoint_chunks)
+                    .where(c.chunk_id.in_(stale[start : start + _IN_BATCH]))
+                    .values(created_at=now)
+                )
         return sum(len(r["data"]) for r in rows)
 
     def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]:
@@ -111,6 +127,15 @@ class CheckpointsMixin:
             )
         return found
 
+    def _chunk_times(self, conn: Connection, ids: Sequence[str]) -> dict[str, float]:
+        c = checkpoint_chunks.c
+        found: dict[str, float] = {}
+        for start in range(0, len(ids), _IN_BATCH):
+            part = ids[start : start + _IN_BATCH]
+            query = select(c.chunk_id, c.created_at).where(c.chunk_id.in_(part))
+            found.update((row.chunk_id, row.created_at) for row in conn.execute(query))
+        return found
+
     def _known_chunks(self, conn: Connection, ids: Sequence[str]) -> set[str]:
         c = checkpoint_chunks.c
         known: set[str] = set()
@@ -127,8 +152,11 @@ class CheckpointsMixin:
             ).scalar_one()
         return int(total)
 
-    def delete_unreferenced_chunks(self, referenced: set[str], older_than: float) -> int:
-        """Remove chunks no manifest names, stored before ``older_than``; returns their count."""
+    def delete_unreferenced_chunks(
+        self, referenced: set[str], older_than: float, *, dry_run: bool = False
+    ) -> int:
+        """Remove chunks no manifest names, stored before ``older_than``; returns their count.
+        A chunk re-used meanwhile (its time refreshed by ``put_chunks``) is spared."""
         c = checkpoint_chunks.c
         with db.read(self.engine, "list checkpoint content") as conn:
             stale = [
@@ -138,14 +166,18 @@ class CheckpointsMixin:
                 ).scalars()
                 if cid not in referenced
             ]
+        if dry_run:
+            return len(stale)
+        removed = 0
         for start in range(0, len(stale), _IN_BATCH):
             with db.write(self.engine, "remove unused checkpoint content") as conn:
-                conn.execute(
+                removed += conn.execute(
                     delete(checkpoint_chunks).where(
-                        c.chunk_id.in_(stale[start : start + _IN_BATCH])
+                        c.chunk_id.in_(stale[start : start + _IN_BATCH]),
+                        c.created_at < older_than,
                     )
-                )
-        return len(stale)
+                ).rowcount
+        return int(removed)
 
     def manifest_ids(self) -> list[str]:
         with db.read(self.engine, "list checkpoint manifests") as conn:
