@@ -5,6 +5,7 @@ line; a cell's own exception is re-raised untouched after its run is marked ``fa
 
 from __future__ import annotations
 
+import os
 import shlex
 import time
 from typing import Any
@@ -15,12 +16,15 @@ from . import magics_args as args_mod
 from .errors import MlmError
 from .magics_args import UsageError
 
+#: Seconds ``%mlm_track checkpoint`` waits for the git state, runs and datasets.
+CHECKPOINT_WAIT = 10.0
+
 
 @magics_class
 class TrackMagics(Magics):
     @line_magic
     def mlm_track(self, line: str) -> None:
-        """%mlm_track start|stop|status|leaderboard|compare ... (see %mlm_track --help)."""
+        """%mlm_track start|stop|status|leaderboard|compare|checkpoint ... (see --help)."""
         try:
             ns = args_mod.line_parser().parse_args(shlex.split(line))
             if ns.command is None:
@@ -154,6 +158,43 @@ class TrackMagics(Magics):
         table.append(["  status", *(r.status for r in infos)])
         _print_table(table)
         print("* params that differ")
+
+    def _checkpoint(self, ns: Any) -> None:
+        from .capture.notebook import notebook_path
+        from .checkpoints import author_for, default_service
+
+        path = notebook_path(self.shell.user_ns if self.shell is not None else None)
+        if path is None:
+            print("%mlm_track: no notebook to checkpoint: this kernel does not run a saved "
+                  "notebook (a console or plain IPython)")  # fmt: skip
+            return
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as err:
+            print(f"%mlm_track: cannot read the notebook {path}: {err.strerror or err}")
+            return
+        service = default_service()
+        info = service.create(path, author_for(os.path.dirname(path)), data=data,
+                              message=ns.message)  # fmt: skip
+        service.wait(CHECKPOINT_WAIT)
+        info = service.store_for(path).get_checkpoint(info.checkpoint_id)
+        print(_checkpoint_line(info))
+
+
+def _checkpoint_line(info: Any) -> str:
+    """``checkpoint 1a2b3c4d of nb.ipynb at 0f3e2d1c9a* (main): 2 runs, 1 dataset``."""
+    if info.git_commit:
+        where = f"at {info.git_commit[:10]}{'*' if info.git_dirty else ''}"
+        where += f" ({info.git_branch})" if info.git_branch else " (detached HEAD)"
+    elif info.git_state == "pending":
+        where = "git state pending"
+    else:
+        where = f"no git commit ({info.git_detail or info.git_state})"
+    runs, datasets = len(info.runs), len(info.datasets)
+    return (f"checkpoint {info.checkpoint_id[:8]} of {info.path} {where}: "
+            f"{runs} run{'s' * (runs != 1)}, {datasets} dataset{'s' * (datasets != 1)}"
+            + (f" — {info.message}" if info.message else ""))  # fmt: skip
 
 
 def _resolve_runs(refs: list[str]) -> list[Any]:

@@ -69,6 +69,10 @@ def line_parser() -> argparse.ArgumentParser:
     board.add_argument("--limit", type=int, default=10)
     compare = sub.add_parser("compare", help="runs side by side: RUN_ID ... or last:N")
     compare.add_argument("runs", nargs="+")
+    checkpoint = sub.add_parser(
+        "checkpoint", help="record the saved notebook as a checkpoint (with its git state)"
+    )
+    checkpoint.add_argument("-m", "--message", default=None, help="what this checkpoint is")
     return p
 
 
