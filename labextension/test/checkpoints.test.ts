@@ -52,6 +52,7 @@ describe('checkpoint labels', () => {
     expect(isPending(checkpoint('c', { datasets_state: 'pending' }))).toBe(true);
     expect(isPending(checkpoint('c'))).toBe(false);
     expect(authorLabel({ author: 'ada', author_name: null })).toBe('ada');
+    expect(authorLabel({ author: 'ada', author_name: 'Ada Lovelace <ada@example.org>' })).toBe('Ada Lovelace');
     expect(checkpointTitle(checkpoint('c', { created_at: Date.UTC(2026, 0, 2, 3, 4) / 1000, message: 'tuned' }))).toBe(
       '2026-01-02 03:04 by Ada Lovelace “tuned”'
     );

@@ -64,8 +64,10 @@ export function isPending(checkpoint: Checkpoint): boolean {
   return checkpoint.git?.state === 'pending' || checkpoint.datasets_state === 'pending';
 }
 
+/** The author's name as people say it: "Ada Lovelace <ada@example.org>" → "Ada Lovelace". */
 export function authorLabel(checkpoint: { author: string; author_name: string | null }): string {
-  return checkpoint.author_name || checkpoint.author || 'unknown';
+  const name = (checkpoint.author_name ?? '').replace(/\s*<[^>]*>\s*$/, '').trim();
+  return name || checkpoint.author || 'unknown';
 }
 
 /** The one line naming a checkpoint in dialogs and diff titles. */

@@ -22,6 +22,7 @@ export class CheckpointsView extends Section {
   private failures: CheckpointFailure[] = [];
   private picked: Checkpoint | null = null;
   private timer = 0;
+  private saveTimer = 0;
   private readonly status = h('div', { className: 'jp-mlm-status-line', attrs: { 'aria-live': 'polite' } });
   private readonly banner = h('div');
   private readonly placeholder = h('div');
@@ -52,19 +53,27 @@ export class CheckpointsView extends Section {
         h(
           'div',
           { className: 'jp-mlm-control-row' },
-          this.status,
           button('Checkpoint…', () => void services.app.commands.execute(CommandIDs.checkpoint), {
             title: 'Save the notebook and record a checkpoint with a message'
           }),
           button('Refresh', () => this.load(), { title: 'Read the timeline again' })
-        )
+        ),
+        this.status
       ),
       h('div', { className: 'jp-mlm-body' }, this.banner, this.placeholder, this.list.node, this.footer),
       this.detail
     );
   }
 
-  /** Re-read the loaded part of the timeline soon (after a save records a checkpoint). */
+  /** After a save: the server records its checkpoint during or just after the save request
+   * (JupyterLab may ask for it separately), so read the timeline twice. */
+  refreshAfterSave(): void {
+    this.refreshSoon(800);
+    window.clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => this.refreshSoon(0), 3000);
+  }
+
+  /** Re-read the loaded part of the timeline soon. */
   refreshSoon(delay = 800): void {
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(() => {
@@ -79,6 +88,7 @@ export class CheckpointsView extends Section {
 
   dispose(): void {
     window.clearTimeout(this.timer);
+    window.clearTimeout(this.saveTimer);
     this.list.dispose();
     super.dispose();
   }
@@ -109,7 +119,12 @@ export class CheckpointsView extends Section {
 
   private onCheckpoints(snapshot: PagedSnapshot<Checkpoint>): void {
     const { items, total, loading, error } = snapshot;
-    this.status.textContent = this.path ? (items.length < total ? `${items.length} of ${plural(total, 'checkpoint')}` : plural(total, 'checkpoint')) : '';
+    this.status.textContent =
+      !this.path || (error && !items.length)
+        ? ''
+        : items.length < total
+          ? `${items.length.toLocaleString('en-US')} of ${plural(total, 'checkpoint')}`
+          : plural(total, 'checkpoint');
     this.banner.replaceChildren();
     this.footer.replaceChildren();
     this.list.node.hidden = !this.path || items.length === 0;

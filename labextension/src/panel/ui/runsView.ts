@@ -62,12 +62,12 @@ export class RunsView extends Section {
     metric: select([], '', v => this.setMetric(v), 'Metric to rank by'),
     mode: select(
       [
-        ['min', 'lower is better'],
-        ['max', 'higher is better']
+        ['min', 'min'],
+        ['max', 'max']
       ],
       'min',
       v => this.setMode(v as Mode),
-      'Whether lower or higher values of the metric are better'
+      'Best is the lowest (min) or highest (max) value of the metric'
     ),
     sort: select(SORTS, 'newest', v => this.setSort(v as SortKey), 'Order of the runs'),
     group: select([], '', v => this.setGroup(v), 'Group runs by a hyper-parameter'),
@@ -143,10 +143,10 @@ export class RunsView extends Section {
         h(
           'div',
           { className: 'jp-mlm-control-row' },
-          this.status,
           this.compareButton,
           button('Clear', () => this.clearSelection(), { title: 'Unselect every run' })
-        )
+        ),
+        this.status
       ),
       this.body
     );
@@ -234,11 +234,11 @@ export class RunsView extends Section {
       [['', 'Runs from this notebook'], ...this.experiments.map(e => [e.name, `Experiment ${e.name} (${plural(e.run_count, 'run')})`] as const)],
       this.scope
     );
-    setOptions(c.metric, [['', metrics.length ? 'Metric…' : 'No metrics yet'], ...metrics.map(m => [m, m] as const)], this.sort.metric ?? '');
+    setOptions(c.metric, [['', metrics.length ? 'Metric…' : 'Metric'], ...metrics.map(m => [m, m] as const)], this.sort.metric ?? '');
     c.mode.value = this.sort.mode;
     c.sort.value = this.sort.by;
     setOptions(c.group, [['', 'No grouping'], ...params.map(p => [p, `Group by ${p}`] as const)], this.groupBy);
-    setOptions(c.param, [['', params.length ? 'Param…' : 'No params'], ...params.map(p => [p, p] as const)], c.param.value);
+    setOptions(c.param, [['', 'Param'], ...params.map(p => [p, p] as const)], c.param.value);
     this.chips.replaceChildren(
       ...this.conditions.map((cond, i) =>
         button(`${cond.key} ${cond.op} ${cond.value} ✕`, () => this.removeCondition(i), {
@@ -251,8 +251,13 @@ export class RunsView extends Section {
   }
 
   private updateStatus(): void {
-    const { items, total } = this.runs.snapshot;
+    const { items, total, error } = this.runs.snapshot;
     const n = this.selected.size;
+    if (error && !items.length) {
+      this.status.textContent = '';
+      this.compareButton.disabled = n < 2;
+      return;
+    }
     const shown = items.length < total ? `${items.length.toLocaleString('en-US')} of ${plural(total, 'run')}` : plural(total, 'run');
     this.status.textContent = `${shown}${n ? ` · ${n} selected` : ''}`;
     this.compareButton.disabled = n < 2;

@@ -101,7 +101,8 @@ export class MlmSidebar extends Panel {
 
   private onSaveState(_: unknown, state: string): void {
     if (state === 'completed') {
-      this.checkpoints.refreshSoon();
+      // the server records the checkpoint of a save; read the timeline once it is there
+      this.checkpoints.refreshAfterSave();
     }
   }
 

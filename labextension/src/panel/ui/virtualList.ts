@@ -50,7 +50,9 @@ export class VirtualList<T> {
     this.node.addEventListener('keydown', event => this.onKey(event));
     this.node.addEventListener('focus', () => {
       if (this.active < 0 && this.items.length) {
-        this.setActive(0);
+        // mark, don't re-render: replacing the rows under a pressed mouse would eat the click
+        this.active = Math.min(this.items.length - 1, Math.floor(this.node.scrollTop / this.opts.rowHeight));
+        this.paintActive();
       }
     });
     this.resizeObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.schedule());
@@ -103,14 +105,25 @@ export class VirtualList<T> {
       rows.push(this.row(this.items[i], i));
     }
     this.rows.replaceChildren(...rows);
-    const activeRendered = this.active >= range.start && this.active < range.end;
-    if (activeRendered) {
-      this.node.setAttribute('aria-activedescendant', `${this.id}-${this.active}`);
-    } else {
-      this.node.removeAttribute('aria-activedescendant');
-    }
+    this.paintActive();
     if (this.opts.onNearEnd && this.items.length && nearEnd(range.end, this.items.length)) {
       this.opts.onNearEnd();
+    }
+  }
+
+  /** Mark the active row (class and aria-activedescendant) among the rendered ones. */
+  private paintActive(): void {
+    const id = `${this.id}-${this.active}`;
+    let rendered = false;
+    for (const row of Array.from(this.rows.children)) {
+      const active = row.id === id;
+      row.classList.toggle('jp-mlm-active', active);
+      rendered = rendered || active;
+    }
+    if (rendered) {
+      this.node.setAttribute('aria-activedescendant', id);
+    } else {
+      this.node.removeAttribute('aria-activedescendant');
     }
   }
 
@@ -119,7 +132,7 @@ export class VirtualList<T> {
     const el = h(
       'div',
       {
-        className: `jp-mlm-vlist-row${index === this.active ? ' jp-mlm-active' : ''}${selected ? ' jp-mlm-selected' : ''}`,
+        className: `jp-mlm-vlist-row${selected ? ' jp-mlm-selected' : ''}`,
         attrs: { role: 'option', id: `${this.id}-${index}`, 'aria-selected': String(selected), 'aria-posinset': index + 1, 'aria-setsize': this.items.length }
       },
       this.opts.renderRow(item, index)
