@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,12 +68,54 @@ def chunk_id(data: bytes) -> str:
     return blake3.blake3(data).hexdigest()
 
 
+class ChunkCache:
+    """Recently split outputs → their chunk id and bytes, so an unchanged output (a large image)
+    is not serialised and hashed again on every save. Outputs are looked up by value (an equal
+    output has the same canonical bytes); the cache holds at most about ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = 64 << 20) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[Any, tuple[str, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def chunk(self, obj: Any) -> tuple[str, bytes]:
+        key = _frozen(obj)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+        data = canonical(obj)
+        found = (chunk_id(data), data)
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = found
+                self._bytes += 2 * len(data)  # the bytes, and the key's strings
+                while self._bytes > self.max_bytes and self._items:
+                    _, (_, old) = self._items.popitem(last=False)
+                    self._bytes -= 2 * len(old)
+        return found
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable form of a JSON value that is equal only for equal JSON (``1``, ``1.0`` and
+    ``true`` differ)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return ("d", *((k, _frozen(v)) for k, v in sorted(value.items())))
+    if isinstance(value, list):
+        return ("l", *(_frozen(v) for v in value))
+    return (value.__class__, value)
+
+
 class _Chunker:
     def __init__(self) -> None:
         self.chunks: dict[str, bytes] = {}
 
-    def put_bytes(self, data: bytes) -> str:
-        cid = chunk_id(data)
+    def put_bytes(self, data: bytes, cid: str | None = None) -> str:
+        cid = cid or chunk_id(data)
         self.chunks[cid] = data
         return cid
 
@@ -79,9 +123,11 @@ class _Chunker:
         return self.put_bytes(canonical(obj))
 
 
-def split_notebook(nb: Mapping[str, Any], policy: ContentPolicy | None = None) -> Split:
+def split_notebook(
+    nb: Mapping[str, Any], policy: ContentPolicy | None = None, cache: ChunkCache | None = None
+) -> Split:
     """Split a notebook (the nbformat dict) into chunks; outputs the policy omits are named in
-    the manifest but not stored."""
+    the manifest but not stored. ``cache`` spares re-serialising outputs seen before."""
     if not isinstance(nb, Mapping) or not isinstance(nb.get("cells", []), list):
         raise ValueError("not a notebook: expected a JSON object with a list of cells")
     policy = policy or ContentPolicy()
@@ -98,7 +144,7 @@ def split_notebook(nb: Mapping[str, Any], policy: ContentPolicy | None = None) -
         if isinstance(outputs, list):
             names: list[Any] = []
             for output in outputs:
-                data = canonical(output)
+                cid, data = cache.chunk(output) if cache is not None else (None, canonical(output))
                 reason = (
                     policy.omit_reason(output, len(data)) if isinstance(output, Mapping) else None
                 )
@@ -106,7 +152,7 @@ def split_notebook(nb: Mapping[str, Any], policy: ContentPolicy | None = None) -
                     omitted += 1
                     names.append({"omitted": reason, "output_type": output.get("output_type")})
                 else:
-                    names.append(chunker.put_bytes(data))
+                    names.append(chunker.put_bytes(data, cid))
             entry["o"] = names
         cells.append(entry)
     extra = {k: v for k, v in nb.items() if k not in ("cells", "metadata")}

@@ -26,7 +26,15 @@ from ..entities import CheckpointInfo
 from ..errors import NotFoundError
 from ..store.base import Store
 from .author import Author
-from .content import ContentPolicy, Split, join_file, join_notebook, manifest_of, split_file
+from .content import (
+    ChunkCache,
+    ContentPolicy,
+    Split,
+    join_file,
+    join_notebook,
+    manifest_of,
+    split_file,
+)
 from .content import split_notebook as _split_notebook
 from .gitstate import commit_side_ref, git_state
 from .locate import NotebookRef, locate
@@ -34,6 +42,7 @@ from .locate import NotebookRef, locate
 log = logging.getLogger("jupyter_mlm.checkpoints")
 
 MAX_FAILURES = 50
+MAX_RECENT = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,10 @@ class CheckpointService:
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
         self._failures: dict[str, collections.deque[Failure]] = {}
+        self._outputs = ChunkCache()
+        # (file, author) → content hash of the last checkpoint recorded here: when a save's
+        # bytes differ from it, ``if_changed`` need not ask the store
+        self._recent: dict[tuple[str, str], str] = {}
 
     # recording ----------------------------------------------------------------------------
     def locate(self, abs_path: str) -> NotebookRef:
@@ -146,7 +159,13 @@ class CheckpointService:
         now = time.time()
         store = self.store_for(abs_path)
         content_hash = _blake3(data)
-        if if_changed and message is None and restored_from is None:
+        recent_key = (ref.abs_path, author.username[:255])
+        if (
+            if_changed
+            and message is None
+            and restored_from is None
+            and self._recent.get(recent_key, content_hash) == content_hash
+        ):
             newest, _ = store.list_checkpoints(
                 repo=ref.repo, path=ref.path, author=author.username[:255], limit=1
             )
@@ -180,6 +199,10 @@ class CheckpointService:
             "restored_from": restored_from,
         }
         store.insert_checkpoint(row)
+        with self._lock:
+            if len(self._recent) > MAX_RECENT:
+                self._recent.clear()
+            self._recent[recent_key] = content_hash
         self._submit(self._complete, store, ref, row, declared, data)
         return CheckpointInfo(**row)
 
@@ -189,7 +212,7 @@ class CheckpointService:
             return split_file(data), "file", True, [], None
         try:
             nb = json.loads(data)
-            split = _split_notebook(nb, self.settings.content)
+            split = _split_notebook(nb, self.settings.content, self._outputs)
         except (ValueError, UnicodeDecodeError) as err:
             # not valid notebook JSON: keep the bytes anyway, say why it is not a notebook
             return (
@@ -376,6 +399,12 @@ class CheckpointService:
                 store.delete_checkpoint(info.checkpoint_id)
 
     # reading ------------------------------------------------------------------------------
+    def list_times(self, abs_path: str, *, limit: int = 100) -> list[tuple[str, float]]:
+        """``(checkpoint_id, created_at)`` of the file's newest checkpoints, newest first: one
+        light query (Jupyter lists a notebook's checkpoints on every save)."""
+        ref = self.locate(abs_path)
+        return self.store_for(abs_path).checkpoint_times(ref.repo, ref.path, limit)
+
     def list(
         self, abs_path: str, *, limit: int = 100, offset: int = 0, newest_first: bool = True
     ) -> tuple[list[CheckpointInfo], int]:

@@ -73,11 +73,14 @@ class _HistoryBase(Checkpoints):
     def _list(self, path: str) -> list[dict[str, Any]]:
         try:
             abs_path = _abs(self.parent, path)
-            infos, _ = self.service.list(abs_path, limit=LIST_LIMIT, newest_first=True)
+            found = self.service.list_times(abs_path, limit=LIST_LIMIT)
         except Exception as err:  # an unreadable store must not fail the save that lists
             log.warning("jupyter-mlm could not list the checkpoints of %s: %s", path, err)
             return []
-        return [_model(info) for info in reversed(infos)]
+        return [
+            {"id": cid, "last_modified": dt.datetime.fromtimestamp(t, tz=dt.timezone.utc)}
+            for cid, t in reversed(found)
+        ]
 
     # restore ------------------------------------------------------------------------------
     def _before_restore(self, contents_mgr: Any, checkpoint_id: str, path: str) -> dict[str, Any]:

@@ -32,9 +32,10 @@ _CHECKPOINT_ID = re.compile(r"^[0-9a-f]{32}$")
 _IN_BATCH = 500
 # zlib (level 1) is kept only when it saves at least this share: base64 images barely shrink.
 _MIN_SAVING = 0.1
-# A re-used chunk older than this gets a fresh time (see put_chunks); gc grace periods longer
-# than this are safe while servers save.
+# Every chunk a new checkpoint names was stored or touched less than this ago (see put_chunks):
+# gc grace periods at least this long are safe while servers save.
 TOUCH_AFTER = 600.0
+_MAX_CONFIRMED = 200_000
 
 UPDATABLE = frozenset(
     {
@@ -71,17 +72,28 @@ class CheckpointsMixin:
     def put_chunks(self, chunks: Mapping[str, bytes]) -> int:
         """Store the chunks not stored yet; returns the bytes added (after compression).
 
-        A re-used chunk stored more than ``TOUCH_AFTER`` seconds ago gets a fresh time, so
+        A re-used chunk stored more than ``TOUCH_AFTER / 2`` seconds ago gets a fresh time, and
+        chunks this process stored or touched less than that ago are not looked up again: a
+        chunk a new checkpoint names was always stored or touched within ``TOUCH_AFTER``, so
         ``mlm gc`` (which spares chunks younger than its grace period) cannot remove it between
         this call and the checkpoint row that names it."""
-        if not chunks:
-            return 0
-        ids = list(chunks)
         now = time.time()
+        confirmed = self._confirmed_chunks()
+        ids = [cid for cid in chunks if confirmed.get(cid, 0.0) < now - TOUCH_AFTER / 2]
+        if not ids:
+            return 0
+        added = self._store_chunks({cid: chunks[cid] for cid in ids}, now)
+        if len(confirmed) > _MAX_CONFIRMED:
+            confirmed.clear()
+        confirmed.update(dict.fromkeys(ids, now))
+        return added
+
+    def _store_chunks(self, chunks: Mapping[str, bytes], now: float) -> int:
+        ids = list(chunks)
         with db.read(self.engine, "look up checkpoint chunks") as conn:
             known = self._chunk_times(conn, ids)
         rows = [_chunk_row(cid, chunks[cid]) for cid in ids if cid not in known]
-        stale = [cid for cid, created in known.items() if created < now - TOUCH_AFTER]
+        stale = [cid for cid, created in known.items() if created < now - TOUCH_AFTER / 2]
         if not rows and not stale:
             return 0
         c = checkpoint_chunks.c
@@ -98,6 +110,13 @@ class CheckpointsMixin:
                     .values(created_at=now)
                 )
         return sum(len(r["data"]) for r in rows)
+
+    def _confirmed_chunks(self) -> dict[str, float]:
+        """Chunk ids this store object stored or touched, with when."""
+        found: dict[str, float] | None = self.__dict__.get("_confirmed")
+        if found is None:
+            found = self.__dict__.setdefault("_confirmed", {})
+        return found
 
     def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]:
         """The chunks by id, checked against their id; StoreError names a missing or damaged one."""
@@ -276,6 +295,18 @@ class CheckpointsMixin:
             total = conn.execute(count).scalar_one()
             rows = conn.execute(query).all()
             return self._complete(conn, rows), int(total)
+
+    def checkpoint_times(self, repo: str, path: str, limit: int = 100) -> list[tuple[str, float]]:
+        """``(checkpoint_id, created_at)`` of a file's newest checkpoints, newest first."""
+        c = checkpoints.c
+        query = (
+            select(c.checkpoint_id, c.created_at)
+            .where(c.repo == repo, c.path == path)
+            .order_by(c.created_at.desc(), c.checkpoint_id.desc())
+            .limit(limit)
+        )
+        with db.read(self.engine, "list checkpoints") as conn:
+            return [(row.checkpoint_id, float(row.created_at)) for row in conn.execute(query)]
 
     def latest_checkpoint_time(self, repo: str, path: str, before: float) -> float | None:
         c = checkpoints.c

@@ -21,6 +21,8 @@ from jupyter_mlm.checkpoints import service as service_mod
 from jupyter_mlm.checkpoints.content import (
     BLOCK_CELLS,
     INLINE_CELLS,
+    ChunkCache,
+    canonical,
     join_notebook,
     manifest_of,
     named_chunks,
@@ -165,6 +167,18 @@ def _with_cell_inserted(nb: dict, at: int) -> dict:
     return {**nb, "cells": cells}
 
 
+def test_the_output_cache_answers_by_value_within_its_bound():
+    cache = ChunkCache(max_bytes=20_000)
+    output = {"output_type": "stream", "name": "stdout", "text": "x" * 1000}
+    cid, data = cache.chunk(output)
+    assert data == canonical(output)
+    assert cache.chunk(json.loads(json.dumps(output))) == (cid, data)  # an equal copy
+    assert len({cache.chunk({"v": v})[0] for v in (1, 1.0, True)}) == 3  # equal in Python only
+    for i in range(50):
+        cache.chunk({"text": f"{i:04d}" * 250})
+    assert cache._bytes <= 20_000 and len(cache._items) < 20
+
+
 def test_gc_removes_content_no_checkpoint_names_after_the_grace_period(service, store, tmp_path):
     path = str(tmp_path / "nb.ipynb")
     kept = service.create(path, ADA, data=saved(notebook(40, edit=1, images=1)))
@@ -185,8 +199,8 @@ def test_gc_removes_content_no_checkpoint_names_after_the_grace_period(service, 
 
 
 def test_gc_spares_a_chunk_a_new_save_re_used(service, store, tmp_path):
-    """A chunk no checkpoint named when gc read the references, re-used by a save since, is
-    not removed (the save refreshed its time)."""
+    """A chunk no checkpoint named when gc read the references, re-used since by a save on
+    another server, is not removed (the save refreshed its time)."""
     path = str(tmp_path / "nb.ipynb")
     old = service.create(path, ADA, data=saved(notebook(3, images=1)))
     assert service.wait(30)
@@ -195,9 +209,13 @@ def test_gc_spares_a_chunk_a_new_save_re_used(service, store, tmp_path):
         conn.execute(update(schema.checkpoint_chunks).values(created_at=c.created_at - 7200))
     service.delete(store, old.checkpoint_id, ADA)
     referenced: set[str] = set()  # what gc read before the new checkpoint existed
-    again = service.create(path, ADA, data=saved(notebook(3, images=1)))  # re-uses every chunk
+    with open_store(str(tmp_path / "store")) as other_store:
+        other = CheckpointService(store_for=lambda _path: other_store, server_root=str(tmp_path))
+        again = other.create(path, BOB, data=saved(notebook(3, images=1)))  # re-uses them all
+        assert other.wait(30)
+        other.close()
     assert store.delete_unreferenced_chunks(referenced, time.time() - 3600) == 0
-    assert service.notebook(store, again, ADA.username) == notebook(3, images=1)
+    assert service.notebook(store, again, BOB.username) == notebook(3, images=1)
 
 
 def test_mlm_checkpoints_lists_a_notebooks_history(service, store, tmp_path, capsys, monkeypatch):
