@@ -33,6 +33,7 @@ SCRIPTS = (
     "bench_hashing",
     "bench_notebook",
     "bench_chart_render",
+    "bench_checkpoint_save",
 )
 FIGURE = re.compile(r"^[\w.-]+: .* \(baseline .*; bar: .*\) (PASS|MISS|INFO)$")
 
