@@ -95,9 +95,7 @@ def _seed_runs(store_dir: Path, notebook: str, n: int) -> None:
 
 
 @needs_rest_api
-def test_panel_paints_10000_runs_within_a_second(
-    browser, tmp_path: Path, artifacts: Path
-) -> None:
+def test_panel_paints_10000_runs_within_a_second(browser, tmp_path: Path, artifacts: Path) -> None:
     _seed_runs(tmp_path / "store", "test.ipynb", N_RUNS)  # start_jupyter's MLM_STORE
     server, proc = start_jupyter("lab", tmp_path, ["%load_ext jupyter_mlm"])
     try:
