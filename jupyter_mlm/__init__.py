@@ -115,6 +115,12 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     load_extension(serverapp)
 
 
+def _unload_jupyter_server_extension(serverapp: Any) -> None:
+    from .server.extension import unload_extension
+
+    unload_extension(serverapp)
+
+
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyter-mlm"}]
 

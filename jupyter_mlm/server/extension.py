@@ -73,3 +73,10 @@ def load_extension(serverapp: Any) -> None:
     wrap_contents_handlers(serverapp.web_app)
     serverapp.web_app.add_handlers(".*$", api_handlers(serverapp.web_app.settings["base_url"]))
     serverapp.log.info("jupyter-mlm: checkpoint history and /mlm/api/ enabled")
+
+
+def unload_extension(serverapp: Any) -> None:
+    """On server stop: let background checkpoint work finish, then stop its threads."""
+    service = serverapp.web_app.settings.pop("mlm_service", None)
+    if service is not None:
+        service.close()
