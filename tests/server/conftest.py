@@ -204,3 +204,26 @@ def second_server(tmp_path: Path, mlm_store: Path):
     yield start
     for server in started:
         server.stop()
+
+
+# --- REST API tests (/mlm/api/) ------------------------------------------------------------
+
+
+@pytest.fixture
+def mlm_api(jp_fetch):
+    """Calls ``/mlm/api/``: ``code, body = await mlm_api("GET", "runs", params={...})``, with
+    the server's token; never raises on 4xx/5xx (``body``: parsed JSON, None for no content)."""
+    import json
+
+    async def call(method: str, *parts: str, params: dict | None = None, body=None):
+        data = None if body is None else (body if isinstance(body, str) else json.dumps(body))
+        if method == "POST" and data is None:
+            data = ""
+        reply = await jp_fetch(
+            "mlm", "api", *parts, method=method, params=params or {}, body=data,
+            raise_error=False, allow_nonstandard_methods=True,
+        )  # fmt: skip
+        text = reply.body.decode() if reply.body else ""
+        return reply.code, (json.loads(text) if text else None)
+
+    return call
