@@ -17,7 +17,7 @@ from ...checkpoints import Author, CheckpointService
 from ...errors import ConfigError, ConflictError, NotFoundError, StoreError
 from ...store.base import Store
 from ..identity import handler_author
-from ..paths import MAX_PATH, os_path
+from ..paths import os_path
 from . import inputs
 from .shapes import json_safe
 
@@ -62,7 +62,7 @@ class MlmHandler(APIHandler):
         return self.settings["mlm_service"]
 
     # input --------------------------------------------------------------------------------
-    def arg(self, name: str, max_length: int = inputs.MAX_TEXT) -> str | None:
+    def arg(self, name: str, max_length: int = inputs.MAX_NAME) -> str | None:
         """A query parameter's text (None when absent or empty)."""
         return inputs.text(self.get_query_argument(name, None), name, max_length)
 
@@ -78,11 +78,12 @@ class MlmHandler(APIHandler):
 
     def arg_list(self, name: str) -> list[str]:
         """A comma-separated query parameter's items."""
-        return [item.strip() for item in (self.arg(name) or "").split(",") if item.strip()]
+        found = self.arg(name, inputs.MAX_GROUP_BY) or ""
+        return [item.strip() for item in found.split(",") if item.strip()]
 
     def notebook_arg(self, name: str = "notebook") -> str | None:
         """The file behind a notebook's contents path given as a query parameter."""
-        path = self.arg(name, MAX_PATH)
+        path = self.arg(name, inputs.MAX_PATH)
         return None if path is None else self.abs_path(path)
 
     def body(self, allowed: Sequence[str]) -> dict[str, Any]:

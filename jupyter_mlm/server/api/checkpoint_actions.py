@@ -14,7 +14,7 @@ from tornado import web
 from ...checkpoints import Author, CheckpointService
 from ...entities import CheckpointInfo
 from ...errors import ConflictError, NotFoundError
-from ..paths import MAX_PATH, check_contents_path
+from ..paths import check_contents_path
 from . import inputs
 from .checkpoint_content import contents_model
 from .checkpoints import CheckpointsBase
@@ -26,7 +26,7 @@ class RestoreHandler(CheckpointsBase):
     @authorized
     async def post(self, checkpoint_id: str) -> None:
         inputs.hex_id(checkpoint_id, "checkpoint")
-        given = inputs.text(self.body(["path"]).get("path"), "path", MAX_PATH)
+        given = inputs.text(self.body(["path"]).get("path"), "path", inputs.MAX_PATH)
         given_abs = None if given is None else self.abs_path(given)
         author = await self.author()
 
@@ -60,8 +60,8 @@ class ForkHandler(CheckpointsBase):
     async def post(self, checkpoint_id: str) -> None:
         inputs.hex_id(checkpoint_id, "checkpoint")
         body = self.body(["path", "new_path"])
-        given = inputs.text(body.get("path"), "path", MAX_PATH)
-        new_path = inputs.text(body.get("new_path"), "new_path", MAX_PATH)
+        given = inputs.text(body.get("path"), "path", inputs.MAX_PATH)
+        new_path = inputs.text(body.get("new_path"), "new_path", inputs.MAX_PATH)
         given_abs = None if given is None else self.abs_path(given)
         author = await self.author()
 

@@ -12,7 +12,7 @@ from tornado import web
 from ...entities import CheckpointInfo
 from ...errors import ConflictError
 from ...store.base import Store
-from ..paths import MAX_PATH, check_contents_path
+from ..paths import check_contents_path
 from . import inputs
 from .base import MlmHandler
 from .checkpoint_content import contents_model, outputs_hidden
@@ -56,7 +56,7 @@ class CheckpointsHandler(CheckpointsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        path = self.arg("path", MAX_PATH)
+        path = self.arg("path", inputs.MAX_PATH)
         author = self.arg("author", 255)
         if path is None and author is None:
             raise ValueError("pass path (a notebook's checkpoints) or author (a user's, or 'me')")
@@ -92,7 +92,7 @@ class CheckpointsHandler(CheckpointsBase):
     @authorized
     async def post(self) -> None:
         body = self.body(["path", "message"])
-        path = check_contents_path(inputs.required(body.get("path"), "path", MAX_PATH))
+        path = check_contents_path(inputs.required(body.get("path"), "path", inputs.MAX_PATH))
         message = inputs.text(body.get("message"), "message", inputs.MAX_TEXT)
         abs_path = self.abs_path(path)
         model = await ensure_async(self.contents_manager.get(path, content=False))

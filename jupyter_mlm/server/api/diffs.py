@@ -10,7 +10,6 @@ from tornado import web
 
 from ...checkpoints.diffing import diff_notebooks
 from ...entities import CheckpointInfo
-from ..paths import MAX_PATH
 from . import inputs
 from .checkpoint_content import outputs_hidden
 from .checkpoints import CheckpointsBase
@@ -26,7 +25,7 @@ class DiffHandler(CheckpointsBase):
             raise ValueError("against is required: 'current' or another checkpoint's id")
         if against != "current":
             inputs.hex_id(against, "checkpoint")
-        path = self.arg("path", MAX_PATH)
+        path = self.arg("path", inputs.MAX_PATH)
         path_abs = None if path is None else self.abs_path(path)
         viewer = (await self.author()).username
 

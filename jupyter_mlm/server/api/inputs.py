@@ -12,6 +12,12 @@ HEX32 = re.compile(r"^[0-9a-f]{32}$")
 MAX_BODY = 1 << 20
 MAX_TEXT = 10_000
 MAX_NAME = 255
+# Query parameters are bounded so that any request fits Tornado's 64 KB request line, even when
+# every character is percent-encoded 4-byte UTF-8.
+MAX_PATH = 1024
+MAX_FILTER = 2000
+MAX_ORDER = 500
+MAX_GROUP_BY = 1000
 COMMENT_TARGETS = ("run", "checkpoint", "model", "experiment")
 MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+/-]{0,63}$")
 

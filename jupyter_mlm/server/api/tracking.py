@@ -42,8 +42,8 @@ class RunsHandler(MlmHandler):
         experiment = self.arg("experiment", 250)
         notebook = self.notebook_arg()
         status = self.choice_arg("status", RUN_STATUSES, None)
-        where = self.arg("filter")
-        order_by = self.arg("order_by", 1000)
+        where = self.arg("filter", inputs.MAX_FILTER)
+        order_by = self.arg("order_by", inputs.MAX_ORDER)
         limit, offset = self.page_args()
 
         def work() -> tuple[list[Any], int]:
@@ -117,7 +117,7 @@ class LeaderboardHandler(MlmHandler):
         mode = self.choice_arg("mode", GOALS, "max") or "max"
         agg = self.choice_arg("agg", AGGS, "last") or "last"
         group_by = [check_key(k.strip(), "group_by param") for k in self.arg_list("group_by")]
-        where = self.arg("filter")
+        where = self.arg("filter", inputs.MAX_FILTER)
         notebook = self.notebook_arg()
         limit = self.int_arg("limit", 1, MAX_LIMIT, 10)
 
