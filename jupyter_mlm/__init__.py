@@ -97,11 +97,14 @@ if TYPE_CHECKING:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext jupyter_mlm``: registers ``%mlm_track`` (IPython is imported only here)."""
+    """``%load_ext jupyter_mlm``: registers ``%mlm_track`` and, in a kernel, the comm target the
+    labextension links to (IPython is imported only here)."""
+    from . import kernel_link
     from .capture import notebook  # noqa: F401 - records the kernel's starting folder
     from .magics import TrackMagics
 
     ipython.register_magics(TrackMagics)
+    kernel_link.install(ipython)
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

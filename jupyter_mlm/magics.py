@@ -160,13 +160,24 @@ class TrackMagics(Magics):
         print("* params that differ")
 
     def _checkpoint(self, ns: Any) -> None:
+        """The notebook as open in JupyterLab when its labextension is linked to this kernel
+        (it saves and checkpoints it); else, or when it does not answer in time, the saved
+        file. A frontend checkpoint landing after that fallback is kept as a second one."""
         from .capture.notebook import notebook_path
         from .checkpoints import author_for, default_service
+        from .kernel_link import checkpoint_from_frontend
 
         path = notebook_path(self.shell.user_ns if self.shell is not None else None)
         if path is None:
             print("%mlm_track: no notebook to checkpoint: this kernel does not run a saved "
                   "notebook (a console or plain IPython)")  # fmt: skip
+            return
+        service = default_service()
+        linked = checkpoint_from_frontend(path, ns.message)
+        if linked.info is not None:
+            info = _settled(service.store_for(path), linked.info, CHECKPOINT_WAIT)
+            print(_checkpoint_line(info))
+            print("  the notebook as open in JupyterLab, unsaved edits included")
             return
         try:
             with open(path, "rb") as f:
@@ -174,12 +185,21 @@ class TrackMagics(Magics):
         except OSError as err:
             print(f"%mlm_track: cannot read the notebook {path}: {err.strerror or err}")
             return
-        service = default_service()
         info = service.create(path, author_for(os.path.dirname(path)), data=data,
                               message=ns.message)  # fmt: skip
         service.wait(CHECKPOINT_WAIT)
         info = service.store_for(path).get_checkpoint(info.checkpoint_id)
         print(_checkpoint_line(info))
+        print(f"  the saved file, without unsaved edits: {linked.why_not}")
+
+
+def _settled(store: Any, info: Any, timeout: float) -> Any:
+    """The checkpoint once the server has filled in its git state and datasets (bounded)."""
+    deadline = time.monotonic() + timeout
+    while "pending" in (info.git_state, info.datasets_state) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        info = store.get_checkpoint(info.checkpoint_id)
+    return info
 
 
 def _checkpoint_line(info: Any) -> str:

@@ -70,7 +70,9 @@ def line_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser("compare", help="runs side by side: RUN_ID ... or last:N")
     compare.add_argument("runs", nargs="+")
     checkpoint = sub.add_parser(
-        "checkpoint", help="record the saved notebook as a checkpoint (with its git state)"
+        "checkpoint",
+        help="record the notebook as a checkpoint with its git state (as open in JupyterLab, "
+        "unsaved edits included; else the saved file)",
     )
     checkpoint.add_argument("-m", "--message", default=None, help="what this checkpoint is")
     return p

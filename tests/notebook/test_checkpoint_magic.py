@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,43 +15,8 @@ import jupyter_mlm as mlm
 from jupyter_mlm.checkpoints.locate import locate
 from jupyter_mlm.store import open_store
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = {
-    "nbformat": 4,
-    "nbformat_minor": 5,
-    "metadata": {},
-    "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "execution_count": None,
-               "source": "x = 1", "outputs": []}],
-}  # fmt: skip
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                          text=True)  # fmt: skip
-    return done.stdout.strip()
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A repository holding a saved notebook; the store in a temp folder."""
-    from jupyter_mlm.tracking.fluent import reset_store_cache
-
-    root = tmp_path / "project"
-    root.mkdir()
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "config", "user.name", "Ada Lovelace")
-    _git(root, "config", "user.email", "ada@example.com")
-    (root / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
-    _git(root, "add", "nb.ipynb")
-    _git(root, "commit", "-q", "-m", "notebook")
-    monkeypatch.setenv("MLM_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("MLM_CAPTURE", "0")
-    monkeypatch.delenv("MLM_ARTIFACTS", raising=False)
-    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    reset_store_cache()
-    yield root
-    reset_store_cache()
+from .conftest import NOTEBOOK, ROOT
+from .conftest import git as _git
 
 
 @pytest.fixture
@@ -74,7 +38,10 @@ def test_checkpoint_records_the_saved_notebook_with_git_state_and_runs(
     nb.write_text(json.dumps({**NOTEBOOK, "metadata": {"edited": True}}))  # saved, uncommitted
 
     shell.run_cell('%mlm_track checkpoint -m "before tuning"', store_history=False)
-    line = capsys.readouterr().out.strip()
+    line, source = capsys.readouterr().out.strip().splitlines()
+    assert source == (
+        "  the saved file, without unsaved edits: no JupyterLab frontend is linked to this kernel"
+    )
     head = _git(repo, "rev-parse", "HEAD")
     assert re.fullmatch(
         rf"checkpoint ([0-9a-f]{{8}}) of nb\.ipynb at {head[:10]}\* \(main\): 1 run, "
