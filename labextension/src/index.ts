@@ -10,6 +10,7 @@ import { MlmClient } from './panel/api/client.js';
 import { serverTransport } from './panel/api/transport.js';
 import type { Me } from './panel/api/types.js';
 import { CommandIDs } from './panel/commands.js';
+import { linkNotebookKernels } from './panel/kernelLink.js';
 import { checkpointWithMessage } from './panel/ui/actions.js';
 import { CompareView } from './panel/ui/compareView.js';
 import { DiffView } from './panel/ui/diffView.js';
@@ -67,6 +68,7 @@ function activate(
     app.commands.notifyCommandChanged(CommandIDs.checkpoint);
   });
   sidebar.setNotebook(tracker.currentWidget);
+  linkNotebookKernels(tracker, client, () => sidebar.refreshAll());
 
   app.commands.addCommand(CommandIDs.open, {
     label: 'Open Model Management Panel',
