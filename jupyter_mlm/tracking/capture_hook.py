@@ -112,7 +112,8 @@ def _capture(run: Run, cwd: str | None, saving: PendingSave | None = None) -> No
         store = run._store
         tags = context_tags(ctx)
         tags["mlm.captured_at"] = repr(ctx.pop("captured_at", ""))
-        store.set_tags(run.run_id, tags)
+        given = store.get_run(run.run_id).tags  # tags the user set win over captured ones
+        store.set_tags(run.run_id, {k: v for k, v in tags.items() if k not in given})
         # without the time, an unchanged context is the same blob: written once, not per run
         store.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None)
         path = (ctx.get("notebook") or {}).get("path")

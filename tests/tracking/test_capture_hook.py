@@ -62,3 +62,22 @@ def test_capture_can_be_turned_off(tracking, monkeypatch):
     assert run._context_recorded is None
     assert not [k for k in mlm.get_run(run.run_id).tags if k.startswith("mlm.")]
     assert tracking.list_texts(run.run_id) == []
+
+
+def test_tags_given_at_start_are_not_overwritten_by_the_capture(tracking, tmp_path, monkeypatch):
+    repo = tmp_path / "proj"
+    _git(tmp_path, "init", "-q", str(repo))
+    notebook = repo / "here.ipynb"
+    notebook.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "init")
+    _git(repo, "remote", "add", "origin", "https://github.com/org/proj.git")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    given = {"mlm.notebook": "elsewhere/nb.ipynb", "mlm.repo": "github.com/acme/other"}
+    with mlm.start_run("tagged", tags=given) as run:
+        pass
+    assert run._context_recorded is not None and run._context_recorded.wait(30)
+    tags = mlm.get_run(run.run_id).tags
+    assert {k: tags[k] for k in given} == given
+    assert tags["mlm.git.commit"] == _git(repo, "rev-parse", "HEAD")  # the rest is captured
