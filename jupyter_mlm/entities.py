@@ -120,6 +120,7 @@ class Comment:
     author: str
     body: str
     created_at: float
+    author_name: str | None = None  # display name; None for comments written before 0.1
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,20 @@ def commit_side_ref(
                   env=ident).decode().strip()  # fmt: skip
     _git(root, "update-ref", ref, commit, timeout=timeout)
     return commit
+
+
+def file_at_commit(root: str, commit: str, rel_path: str, *, timeout: float = 20.0) -> bytes | None:
+    """The bytes of ``rel_path`` at ``commit`` in the repository at ``root``; None when the file
+    is not in that commit. LookupError when this clone does not have the commit."""
+    if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", commit):
+        raise ValueError(f"not a commit id: {commit!r}")
+    if rel_path.startswith(("/", "-")) or ".." in rel_path.split("/"):
+        raise ValueError(f"not a repository path: {rel_path!r}")
+    try:
+        _git(root, "cat-file", "-e", f"{commit}^{{commit}}", timeout=timeout)
+    except RuntimeError as err:
+        raise LookupError(f"commit {commit[:12]} is not in this clone (fetch it first)") from err
+    try:
+        return _git(root, "show", f"{commit}:{rel_path}", timeout=timeout)
+    except RuntimeError:
+        return None

@@ -31,7 +31,12 @@ class AdminMixin:
 
     # comments -----------------------------------------------------------------------------
     def add_comment(
-        self, target_kind: str, target_id: str, body: str, author: str | None = None
+        self,
+        target_kind: str,
+        target_id: str,
+        body: str,
+        author: str | None = None,
+        author_name: str | None = None,
     ) -> Comment:
         """A comment by ``author`` (default: the OS user) on a run, experiment, checkpoint or
         model."""
@@ -56,6 +61,7 @@ class AdminMixin:
             target_kind=target_kind,
             target_id=target_id,
             author=author or liveness.current_user(),
+            author_name=(author_name or None) and author_name[:255],
             body=body,
             created_at=time.time(),
         )

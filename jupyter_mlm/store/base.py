@@ -194,7 +194,12 @@ class Store(abc.ABC):
     # comments
     @abc.abstractmethod
     def add_comment(
-        self, target_kind: str, target_id: str, body: str, author: str | None = None
+        self,
+        target_kind: str,
+        target_id: str,
+        body: str,
+        author: str | None = None,
+        author_name: str | None = None,
     ) -> Comment: ...
     @abc.abstractmethod
     def comments(self, target_kind: str, target_id: str) -> list[Comment]: ...

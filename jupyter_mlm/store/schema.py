@@ -196,6 +196,7 @@ comments = Table(
     Column("author", String(255), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("author_name", String(255), nullable=True),  # revision 0004
     Index(None, "target_kind", "target_id", "created_at"),
 )
 

@@ -35,10 +35,11 @@ async def test_comment_on_a_run_list_and_delete_it(mlm_api):
         "POST", "comments", body={"target_kind": "run", "target_id": run_id, "body": "lr too high?"}
     )
     assert code == 201
-    assert {k: made[k] for k in ("target_kind", "target_id", "author", "body")} == {
+    assert {k: made[k] for k in ("target_kind", "target_id", "author", "author_name", "body")} == {
         "target_kind": "run",
         "target_id": run_id,
         "author": "grace",
+        "author_name": "Grace",  # the display name from the identity provider
         "body": "lr too high?",
     }
     code, listed = await mlm_api(

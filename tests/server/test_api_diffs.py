@@ -10,7 +10,7 @@ import pytest
 
 from jupyter_mlm.checkpoints import Author
 
-from .checkpoint_helpers import notebook, put, save_notebook, stream
+from .checkpoint_helpers import git, notebook, put, save_notebook, stream
 
 
 @pytest.fixture
@@ -127,3 +127,28 @@ async def test_diff_needs_a_notebook_and_a_valid_other_side(mlm_api, jp_fetch):
         "GET", "checkpoints", a["id"], "diff", params={"against": "current", "path": "gone.ipynb"}
     )
     assert code == 404
+
+
+async def test_a_checkpoint_against_its_git_commit_read_from_git(
+    mlm_api, jp_fetch, jp_root_dir, mlm_service
+):
+    v1 = _v1()
+    await save_notebook(jp_fetch, "nb.ipynb", v1)
+    git(jp_root_dir, "add", "nb.ipynb")
+    git(jp_root_dir, "commit", "-q", "-m", "v1")
+    head = git(jp_root_dir, "rev-parse", "HEAD")
+    b = await save_notebook(jp_fetch, "nb.ipynb", _v2(v1))  # not committed: dirty
+    assert mlm_service.wait(30)
+    code, body = await mlm_api("GET", "checkpoints", b["id"], "diff", params={"against": "commit"})
+    assert code == 200
+    assert (body["base"], body["remote"], body["commit"]) == ("commit", b["id"], head)
+    assert body["base_missing"] is False
+    assert [c["status"] for c in body["cells"]] == [
+        "unchanged", "modified", "removed", "modified", "added",
+    ]  # fmt: skip
+    # a notebook its commit does not hold: every cell is new
+    c = await save_notebook(jp_fetch, "new.ipynb", v1)
+    assert mlm_service.wait(30)
+    code, body = await mlm_api("GET", "checkpoints", c["id"], "diff", params={"against": "commit"})
+    assert code == 200 and body["base_missing"] is True
+    assert {cell["status"] for cell in body["cells"]} == {"added"}

@@ -38,7 +38,9 @@ class CommentsHandler(MlmHandler):
         author = await self.author()
 
         def work() -> dict[str, Any]:
-            made = self.store_at().add_comment(kind, target, text, author.username)
+            made = self.store_at().add_comment(
+                kind, target, text, author.username, author.display_name
+            )
             return shapes.comment(made)
 
         self.reply(await self.blocking(work), status=201)

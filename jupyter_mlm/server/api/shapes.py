@@ -130,13 +130,13 @@ def dataset_version(v: DatasetVersionInfo, runs: Sequence[str]) -> dict[str, Any
 
 
 def comment(c: Comment) -> dict[str, Any]:
-    """A comment; the store keeps the author's username only, which is also its name here."""
+    """A comment with its author's username and display name."""
     return {
         "comment_id": c.comment_id,
         "target_kind": c.target_kind,
         "target_id": c.target_id,
         "author": c.author,
-        "author_name": c.author,
+        "author_name": c.author_name or c.author,
         "body": c.body,
         "created_at": c.created_at,
     }

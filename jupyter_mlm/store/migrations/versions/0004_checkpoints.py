@@ -14,6 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("comments", sa.Column("author_name", sa.String(length=255), nullable=True))
     op.create_table(
         "checkpoint_chunks",
         sa.Column("chunk_id", sa.String(length=64), nullable=False),
@@ -102,3 +103,4 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_checkpoints_repo_path_created_at"), table_name="checkpoints")
     op.drop_table("checkpoints")
     op.drop_table("checkpoint_chunks")
+    op.drop_column("comments", "author_name")
