@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
+# pytest-jupyter's fixtures and hooks for this folder only (a ``pytest_plugins`` here is refused
+# outside the top-level conftest, and globally its autouse event-loop fixtures would reach every
+# test of the suite).
+from pytest_jupyter.jupyter_server import *  # noqa: F403
 
 
 def git(repo: Path, *args: str) -> str:
