@@ -222,8 +222,10 @@ def jupyter_server(
         _stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium for one test folder: Playwright's sync API keeps an event loop marked running
+    while it is alive, which the Jupyter server tests (pytest-jupyter) must not inherit."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
