@@ -29,6 +29,10 @@ import { VirtualList } from './virtualList.js';
 type Item = { kind: 'group'; group: RunGroup } | { kind: 'run'; run: Run };
 
 const LIVE_REFRESH_MS = 3000;
+/** after the kernel starts a cell: long enough for a quick cell to be done */
+const BUSY_REFRESH_MS = 2000;
+/** after it is done: a run's notebook is recorded by the kernel just after it starts */
+const IDLE_REFRESH_MS = [500, 3000];
 const OPS: FilterOp[] = ['=', '!=', '<', '<=', '>', '>=', 'like'];
 const SORTS: ReadonlyArray<readonly [SortKey, string]> = [
   ['metric', 'Best first'],
@@ -57,6 +61,7 @@ export class RunsView extends Section {
   private readonly runs: PagedList<Run>;
   private readonly list: VirtualList<Item>;
   private refreshTimer = 0;
+  private cellTimers: number[] = [];
   private readonly controls = {
     scope: select([], '', v => this.setScope(v), 'Which runs'),
     metric: select([], '', v => this.setMetric(v), 'Metric to rank by'),
@@ -144,7 +149,8 @@ export class RunsView extends Section {
           'div',
           { className: 'jp-mlm-control-row' },
           this.compareButton,
-          button('Clear', () => this.clearSelection(), { title: 'Unselect every run' })
+          button('Clear', () => this.clearSelection(), { title: 'Unselect every run' }),
+          button('Refresh', () => this.refreshNow(), { title: 'Read the runs again' })
         ),
         this.status
       ),
@@ -171,8 +177,18 @@ export class RunsView extends Section {
     }
   }
 
+  /** The kernel of the notebook started (`done` false) or finished a cell: read the runs
+   * again soon, now if shown, else when next shown. */
+  refreshAfterCell(done: boolean): void {
+    this.cellTimers.forEach(t => window.clearTimeout(t));
+    this.cellTimers = (done ? IDLE_REFRESH_MS : [BUSY_REFRESH_MS]).map(delay =>
+      window.setTimeout(() => this.refreshNow(), delay)
+    );
+  }
+
   dispose(): void {
     window.clearTimeout(this.refreshTimer);
+    this.cellTimers.forEach(t => window.clearTimeout(t));
     this.list.dispose();
     super.dispose();
   }
@@ -192,6 +208,16 @@ export class RunsView extends Section {
       orderBy: orderBy(this.sort)
     };
     void this.runs.reset((offset, limit) => this.services.client.runs(query, offset, limit));
+  }
+
+  /** Re-read the loaded runs in place (keeping the scroll position and the selection). */
+  private refreshNow(): void {
+    if (!this.isVisible) {
+      this.invalidate();
+    } else if (this.path || this.scope) {
+      void this.runs.refresh();
+      void this.loadExperiments();
+    }
   }
 
   private async loadExperiments(): Promise<void> {

@@ -1,6 +1,7 @@
 // The left side panel: a header naming the notebook in focus and three tabs (Runs,
 // Checkpoints, Datasets) that follow it.
 
+import type { ISessionContext } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Panel, Widget } from '@lumino/widgets';
 import { CheckpointsView } from './checkpointsView.js';
@@ -18,6 +19,7 @@ export class MlmSidebar extends Panel {
   private readonly tabs: HTMLButtonElement[];
   private readonly pathLabel = h('div', { className: 'jp-mlm-path' });
   private notebook: NotebookPanel | null = null;
+  private kernelBusy = false;
 
   constructor(services: PanelServices, onSelectionChanged: () => void) {
     super();
@@ -61,11 +63,14 @@ export class MlmSidebar extends Panel {
     if (this.notebook) {
       this.notebook.context.pathChanged.disconnect(this.onPathChanged, this);
       this.notebook.context.saveState.disconnect(this.onSaveState, this);
+      this.notebook.sessionContext.statusChanged.disconnect(this.onKernelStatus, this);
     }
     this.notebook = panel;
+    this.kernelBusy = false;
     if (panel) {
       panel.context.pathChanged.connect(this.onPathChanged, this);
       panel.context.saveState.connect(this.onSaveState, this);
+      panel.sessionContext.statusChanged.connect(this.onKernelStatus, this);
     }
     this.followPath(panel?.context.path ?? null);
   }
@@ -103,6 +108,18 @@ export class MlmSidebar extends Panel {
     if (state === 'completed') {
       // the server records the checkpoint of a save; read the timeline once it is there
       this.checkpoints.refreshAfterSave();
+    }
+  }
+
+  /** Cells start runs: re-read the runs when the kernel starts working (a long cell's runs
+   * show while they train, then refresh themselves) and when it is done. */
+  private onKernelStatus(_: ISessionContext, status: string): void {
+    if (status === 'busy' && !this.kernelBusy) {
+      this.kernelBusy = true;
+      this.runs.refreshAfterCell(false);
+    } else if (status === 'idle' && this.kernelBusy) {
+      this.kernelBusy = false;
+      this.runs.refreshAfterCell(true);
     }
   }
 
