@@ -36,6 +36,8 @@ export class CompareView extends Widget {
   private finalize: (() => void) | null = null;
   private stopWatchingTheme: () => void = () => undefined;
   private resizeTimer = 0;
+  /** a redraw asked for while hidden (a theme change): a hidden node has no width to fit */
+  private redrawWhenShown = false;
 
   constructor(
     private readonly services: PanelServices,
@@ -58,6 +60,14 @@ export class CompareView extends Widget {
     super.onAfterAttach(msg);
     this.stopWatchingTheme = onThemeChange(() => void this.draw());
     void this.load();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    if (this.redrawWhenShown) {
+      this.redrawWhenShown = false;
+      void this.draw();
+    }
   }
 
   protected onBeforeDetach(msg: Message): void {
@@ -105,6 +115,10 @@ export class CompareView extends Widget {
 
   private async draw(): Promise<void> {
     if (!this.series.length || !this.isAttached) {
+      return;
+    }
+    if (!this.isVisible) {
+      this.redrawWhenShown = true;
       return;
     }
     const labels = runLabels(this.runs);
