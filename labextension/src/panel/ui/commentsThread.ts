@@ -1,6 +1,7 @@
 // The comments of one checkpoint: read, post, and delete your own.
 
 import type { Comment, CommentTarget, Me } from '../api/types.js';
+import { authorLabel } from '../model/checkpointLabels.js';
 import { timeEl } from './badges.js';
 import { button, h } from './dom.js';
 import { errorBox, loadingLine } from './notices.js';
@@ -68,7 +69,7 @@ export class CommentsThread {
           h(
             'div',
             { className: 'jp-mlm-run-line' },
-            h('span', { className: 'jp-mlm-author', text: c.author_name || c.author, title: c.author }),
+            h('span', { className: 'jp-mlm-author', text: authorLabel(c), title: c.author }),
             timeEl(c.created_at),
             this.me && this.me.username === c.author
               ? button('Delete', () => void this.remove(c), { className: 'jp-mlm-link-button', title: 'Delete your comment' })
