@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorLabel,
+  checkpointOption,
   checkpointTitle,
   datasetChips,
   gitLabel,
   isPending,
+  messageLabel,
   recordingProblems
 } from '../src/panel/model/checkpointLabels.js';
 import { checkpoint } from './fixtures.js';
@@ -55,6 +57,19 @@ describe('checkpoint labels', () => {
     expect(authorLabel({ author: 'ada', author_name: 'Ada Lovelace <ada@example.org>' })).toBe('Ada Lovelace');
     expect(checkpointTitle(checkpoint('c', { created_at: Date.UTC(2026, 0, 2, 3, 4) / 1000, message: 'tuned' }))).toBe(
       '2026-01-02 03:04 by Ada Lovelace “tuned”'
+    );
+  });
+
+  it('shows the checkpoint ids in messages short, and tells same-minute checkpoints apart', () => {
+    const id = '9ba54e6ecdaa47919adacc0cb6491f2e';
+    expect(messageLabel(`before restoring ${id}`)).toBe('before restoring 9ba54e6e');
+    expect(messageLabel('tuned lr 0.3')).toBe('tuned lr 0.3');
+    expect(messageLabel(null)).toBe('');
+    const git = { state: 'ok' as const, commit: 'c346f7d40e55', branch: 'main', dirty: true, detail: null };
+    const at = Date.UTC(2026, 0, 2, 3, 4) / 1000;
+    expect(checkpointOption(checkpoint('c', { created_at: at, git, message: null }))).toBe('2026-01-02 03:04 · c346f7d* · Ada Lovelace');
+    expect(checkpointOption(checkpoint('c', { created_at: at, git, message: `before restoring ${id}` }))).toBe(
+      '2026-01-02 03:04 · c346f7d* · Ada Lovelace · before restoring 9ba54e6e'
     );
   });
 });

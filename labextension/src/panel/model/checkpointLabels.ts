@@ -70,8 +70,22 @@ export function authorLabel(checkpoint: { author: string; author_name: string | 
   return name || checkpoint.author || 'unknown';
 }
 
+const CHECKPOINT_ID = /\b[0-9a-f]{32}\b/g;
+
+/** A message as shown: the checkpoint ids in it (the server's "before restoring <id>") short,
+ * as everywhere else in the panel. */
+export function messageLabel(message: string | null | undefined): string {
+  return (message ?? '').replace(CHECKPOINT_ID, id => shortHash(id));
+}
+
+/** A checkpoint in a picker: time, commit and author tell apart those of the same minute. */
+export function checkpointOption(checkpoint: Checkpoint): string {
+  const msg = messageLabel(checkpoint.message);
+  return [formatDateTime(checkpoint.created_at), gitLabel(checkpoint.git).text, authorLabel(checkpoint), msg].filter(Boolean).join(' · ');
+}
+
 /** The one line naming a checkpoint in dialogs and diff titles. */
 export function checkpointTitle(checkpoint: Checkpoint): string {
-  const msg = checkpoint.message ? ` “${checkpoint.message}”` : '';
+  const msg = checkpoint.message ? ` “${messageLabel(checkpoint.message)}”` : '';
   return `${formatDateTime(checkpoint.created_at)} by ${authorLabel(checkpoint)}${msg}`;
 }

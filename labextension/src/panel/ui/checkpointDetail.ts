@@ -2,7 +2,7 @@
 // (Diff, Restore, Fork) and the comment thread.
 
 import type { Checkpoint } from '../api/types.js';
-import { authorLabel, datasetChips, gitLabel, recordingProblems } from '../model/checkpointLabels.js';
+import { authorLabel, checkpointOption, datasetChips, gitLabel, messageLabel, recordingProblems } from '../model/checkpointLabels.js';
 import { formatBytes, formatDateTime, shortHash } from '../model/format.js';
 import { forkCheckpoint, restoreCheckpoint } from './actions.js';
 import { statusBadgeEl, timeEl } from './badges.js';
@@ -26,7 +26,7 @@ export function checkpointDetail(
   const problems = recordingProblems(checkpoint);
   const candidates = others.filter(c => c.checkpoint_id !== checkpoint.checkpoint_id).slice(0, 500);
   const against = select(
-    [['', candidates.length ? 'another checkpoint…' : 'no other checkpoint loaded'], ...candidates.map(c => [c.checkpoint_id, `${formatDateTime(c.created_at)} ${c.message ?? ''}`.trim()] as const)],
+    [['', candidates.length ? 'another checkpoint…' : 'no other checkpoint loaded'], ...candidates.map(c => [c.checkpoint_id, checkpointOption(c)] as const)],
     '',
     () => undefined,
     'Checkpoint to compare with'
@@ -62,7 +62,7 @@ export function checkpointDetail(
       ...field('Time', timeEl(checkpoint.created_at), ` (${formatDateTime(checkpoint.created_at)})`),
       ...field('Author', `${authorLabel(checkpoint)} (${checkpoint.author})`),
       ...field('Git', gitValue),
-      ...field('Message', checkpoint.message || '—'),
+      ...field('Message', messageLabel(checkpoint.message) || '—'),
       ...field(
         'Datasets',
         datasets.length

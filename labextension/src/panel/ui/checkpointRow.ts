@@ -1,7 +1,7 @@
 // One entry of the checkpoint timeline (fixed height; the details pane shows the rest).
 
 import type { Checkpoint } from '../api/types.js';
-import { authorLabel, datasetChips, gitLabel, recordingProblems } from '../model/checkpointLabels.js';
+import { authorLabel, datasetChips, gitLabel, messageLabel, recordingProblems } from '../model/checkpointLabels.js';
 import { plural } from '../model/format.js';
 import { chip, timeEl } from './badges.js';
 import { h } from './dom.js';
@@ -28,7 +28,7 @@ export function checkpointRow(checkpoint: Checkpoint): HTMLElement {
     ),
     h('div', {
       className: `jp-mlm-message${checkpoint.message ? '' : ' jp-mlm-muted'}`,
-      text: checkpoint.message || (checkpoint.restored_from ? 'restored' : 'saved'),
+      text: messageLabel(checkpoint.message) || (checkpoint.restored_from ? 'restored' : 'saved'),
       title: checkpoint.message ?? ''
     }),
     h(
