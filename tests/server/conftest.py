@@ -39,6 +39,11 @@ def jp_root_dir(tmp_path: Path) -> Path:
     """The server root is a git repository with one commit (overrides pytest-jupyter's)."""
     root = tmp_path / "repo"
     root.mkdir()
+    return init_repo(root)
+
+
+def init_repo(root: Path) -> Path:
+    """``root`` made a git repository (branch main, Ada's identity) with one commit."""
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Ada Lovelace")
     git(root, "config", "user.email", "ada@example.com")

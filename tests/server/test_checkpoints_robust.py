@@ -16,6 +16,7 @@ from jupyter_mlm.checkpoints.locate import forget_cached_repositories
 from jupyter_mlm.tracking.fluent import reset_store_cache
 
 from .checkpoint_helpers import content, git, listed, notebook, save_notebook, sources
+from .conftest import init_repo
 
 
 @pytest.fixture
@@ -37,12 +38,7 @@ def jp_root_dir(tmp_path: Path, root_kind: str) -> Path:
     if root_kind == "bare":
         git(root, "init", "-q", "--bare")
     elif root_kind == "repo":
-        git(root, "init", "-q", "-b", "main")
-        git(root, "config", "user.name", "Ada Lovelace")
-        git(root, "config", "user.email", "ada@example.com")
-        (root / "README.md").write_text("hello\n")
-        git(root, "add", "README.md")
-        git(root, "commit", "-q", "-m", "first")
+        init_repo(root)
     return root
 
 
