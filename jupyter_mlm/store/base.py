@@ -221,6 +221,15 @@ class Store(abc.ABC):
         datasets: Sequence[Mapping[str, Any]] | None = None,
     ) -> None: ...
     @abc.abstractmethod
+    def attach_late_run(
+        self,
+        run_id: str,
+        repo: str,
+        path: str,
+        start_time: float,
+        datasets: Sequence[Mapping[str, Any]],
+    ) -> str | None: ...
+    @abc.abstractmethod
     def get_checkpoint(self, checkpoint_id: str) -> CheckpointInfo: ...
     @abc.abstractmethod
     def list_checkpoints(

@@ -231,12 +231,22 @@ class CheckpointsMixin:
                     .values(**fields)
                 )
             if run_ids:
-                conn.execute(
-                    checkpoint_runs.insert(),
-                    [{"checkpoint_id": checkpoint_id, "run_id": r} for r in dict.fromkeys(run_ids)],
-                )
+                _link_runs(conn, checkpoint_id, run_ids)
             if datasets:
-                unique = {(d["content_id"], d["name"]): d for d in datasets}
+                cd = checkpoint_datasets.c
+                linked = {
+                    (row.content_id, row.name)
+                    for row in conn.execute(
+                        select(cd.content_id, cd.name).where(cd.checkpoint_id == checkpoint_id)
+                    )
+                }
+                unique = {
+                    (d["content_id"], d["name"]): d
+                    for d in datasets
+                    if (d["content_id"], d["name"]) not in linked
+                }
+                if not unique:
+                    return
                 conn.execute(
                     checkpoint_datasets.insert(),
                     [
@@ -250,6 +260,32 @@ class CheckpointsMixin:
                         for d in unique.values()
                     ],
                 )
+
+    def attach_late_run(
+        self,
+        run_id: str,
+        repo: str,
+        path: str,
+        start_time: float,
+        datasets: Sequence[Mapping[str, Any]],
+    ) -> str | None:
+        """Link a run whose notebook became known only after it started (the context capture
+        runs in the background) to the first checkpoint of that notebook taken since it
+        started, with the datasets it used; returns that checkpoint's id, if any."""
+        c = checkpoints.c
+        with db.write(self.engine, "link a run to its checkpoint") as conn:
+            first = conn.execute(
+                select(c.checkpoint_id)
+                .where(c.repo == repo, c.path == path, c.created_at >= start_time)
+                .order_by(c.created_at, c.checkpoint_id)
+                .limit(1)
+            ).scalar()
+            if first is None:
+                return None
+            _link_runs(conn, first, [run_id])
+        if datasets:
+            self.update_checkpoint(first, {}, datasets=[{**d, "origin": "run"} for d in datasets])
+        return str(first)
 
     def get_checkpoint(self, checkpoint_id: str) -> CheckpointInfo:
         check_checkpoint_id(checkpoint_id)
@@ -468,6 +504,17 @@ class CheckpointsMixin:
                 )
             )
         return infos
+
+
+def _link_runs(conn: Connection, checkpoint_id: str, run_ids: Sequence[str]) -> None:
+    """Link runs to a checkpoint, skipping those already linked."""
+    cr = checkpoint_runs.c
+    linked = set(conn.execute(select(cr.run_id).where(cr.checkpoint_id == checkpoint_id)).scalars())
+    new = [r for r in dict.fromkeys(run_ids) if r not in linked]
+    if new:
+        conn.execute(
+            checkpoint_runs.insert(), [{"checkpoint_id": checkpoint_id, "run_id": r} for r in new]
+        )
 
 
 def _chunk_row(cid: str, data: bytes) -> dict[str, Any]:

@@ -114,6 +114,7 @@ def _capture(run: Run, cwd: str | None, saving: PendingSave | None = None) -> No
         tags["mlm.captured_at"] = repr(ctx.pop("captured_at", ""))
         given = store.get_run(run.run_id).tags  # tags the user set win over captured ones
         store.set_tags(run.run_id, {k: v for k, v in tags.items() if k not in given})
+        _attach_to_checkpoint(run, {**tags, **given})
         # without the time, an unchanged context is the same blob: written once, not per run
         store.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None)
         path = (ctx.get("notebook") or {}).get("path")
@@ -125,6 +126,22 @@ def _capture(run: Run, cwd: str | None, saving: PendingSave | None = None) -> No
             RuntimeWarning,
             stacklevel=1,
         )
+
+
+def _attach_to_checkpoint(run: Run, tags: dict[str, str]) -> None:
+    """A checkpoint of the notebook saved between the run's start and this capture could not
+    know the run came from it: link them now."""
+    notebook = tags.get("mlm.notebook")
+    if not notebook:
+        return
+    store = run._store
+    store.attach_late_run(
+        run.run_id,
+        tags.get("mlm.repo", ""),
+        notebook,
+        run._info.start_time,
+        store.datasets_of_runs([run.run_id]),
+    )
 
 
 if hasattr(os, "register_at_fork"):

@@ -230,3 +230,28 @@ def test_unreferenced_chunks_are_collected_after_the_grace_period(store):
     removed = store.delete_unreferenced_chunks(referenced, older_than=time.time() + 1)
     assert removed == len(set(drop.chunks) - referenced)
     assert store.get_chunks(keep.chunks)  # still all there
+
+
+def test_a_run_tagged_late_joins_the_first_checkpoint_after_its_start(store):
+    split = split_notebook(_nb(["x"]))
+    store.put_chunks(split.chunks)
+    exp = store.get_or_create_experiment("e")
+    run = store.create_run(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
+    start = run.start_time
+    before = _row(split, when=start - 5)
+    first = _row(split, when=start + 1)
+    later = _row(split, when=start + 2)
+    for row in (before, first, later):
+        store.insert_checkpoint(row)
+    used = [{"content_id": "d" * 64, "name": "train", "source": "/data"}]
+    # the checkpoint's own completion already linked it: nothing is linked twice
+    store.update_checkpoint(first["checkpoint_id"], {}, run_ids=[run.run_id])
+    found = store.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used)
+    assert found == first["checkpoint_id"]
+    assert store.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used) == found
+    info = store.get_checkpoint(found)
+    assert [r["run_id"] for r in info.runs] == [run.run_id]
+    assert [(d["name"], d["origin"]) for d in info.datasets] == [("train", "run")]
+    assert store.get_checkpoint(before["checkpoint_id"]).runs == ()
+    assert store.get_checkpoint(later["checkpoint_id"]).runs == ()
+    assert store.attach_late_run(run.run_id, "github.com/acme/ml", "other.ipynb", start, []) is None
