@@ -4,6 +4,7 @@ import {
   checkpointOption,
   checkpointTitle,
   datasetChips,
+  diffSides,
   gitLabel,
   isPending,
   messageLabel,
@@ -71,5 +72,20 @@ describe('checkpoint labels', () => {
     expect(checkpointOption(checkpoint('c', { created_at: at, git, message: `before restoring ${id}` }))).toBe(
       '2026-01-02 03:04 · c346f7d* · Ada Lovelace · before restoring 9ba54e6e'
     );
+  });
+
+  it('names the two sides of a diff: the file, another checkpoint, or the git commit', () => {
+    const base = checkpoint('aaaaaaaa11112222', {
+      git: { state: 'ok', commit: 'c0ffee1234567890', branch: 'main', dirty: true, detail: null }
+    });
+    const withCommit = diffSides(base, 'commit');
+    expect(withCommit.label).toBe('Diff c0ffee1 → aaaaaaaa');
+    expect(withCommit.removed).toBe('git commit c0ffee1');
+    expect(withCommit.added).toContain('checkpoint');
+    const withFile = diffSides(base, 'current');
+    expect(withFile.label).toBe('Diff aaaaaaaa ↔ current file');
+    expect(withFile.added).toBe('the file as saved now');
+    const other = checkpoint('bbbbbbbb33334444');
+    expect(diffSides(base, other).label).toBe('Diff aaaaaaaa ↔ bbbbbbbb');
   });
 });

@@ -219,6 +219,14 @@ def test_diff_shows_the_changed_cell(ada: LabUser, history: History) -> None:
     assert "+ checkpoint" in diff.locator(".jp-mlm-diff-sides").inner_text()
     ada.close_main(".jp-mlm-diff")
 
+    # the second save against the commit it was taken on (which holds the first save), from git
+    detail = ada.pick_checkpoint(0)
+    detail.get_by_role("button", name="Diff with its commit").click()
+    diff = ada.page.locator(".jp-mlm-diff:visible")
+    _changed_cell(diff)
+    assert f"git commit {short(history.head)}" in diff.locator(".jp-mlm-diff-sides").inner_text()
+    ada.close_main(".jp-mlm-diff")
+
 
 def _saved_source(path: Path, index: int) -> str:
     return nbformat.read(path, as_version=4).cells[index].source

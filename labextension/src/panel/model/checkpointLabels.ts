@@ -89,3 +89,29 @@ export function checkpointTitle(checkpoint: Checkpoint): string {
   const msg = checkpoint.message ? ` “${messageLabel(checkpoint.message)}”` : '';
   return `${formatDateTime(checkpoint.created_at)} by ${authorLabel(checkpoint)}${msg}`;
 }
+
+/** Titles of the two sides: a checkpoint against the file, another checkpoint, or the commit it
+ * was taken on (then the commit is the old side and the checkpoint the new one). */
+export function diffSides(
+  base: Checkpoint,
+  against: Checkpoint | 'current' | 'commit'
+): { label: string; caption: string; removed: string; added: string } {
+  const id = shortHash(base.checkpoint_id);
+  if (against === 'commit') {
+    const commit = shortCommit(base.git?.commit);
+    return {
+      label: `Diff ${commit} → ${id}`,
+      caption: `${base.path}: what checkpoint ${checkpointTitle(base)} changed since its git commit ${commit}`,
+      removed: `git commit ${commit}`,
+      added: `checkpoint ${checkpointTitle(base)}`
+    };
+  }
+  const other = against === 'current' ? 'current file' : shortHash(against.checkpoint_id);
+  const otherTitle = against === 'current' ? 'the file as saved now' : `checkpoint ${checkpointTitle(against)}`;
+  return {
+    label: `Diff ${id} ↔ ${other}`,
+    caption: `${base.path}: checkpoint ${checkpointTitle(base)} against ${otherTitle}`,
+    removed: `checkpoint ${checkpointTitle(base)}`,
+    added: otherTitle
+  };
+}

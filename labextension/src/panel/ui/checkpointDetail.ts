@@ -87,6 +87,13 @@ export function checkpointDetail(
       button('Diff with current', () => services.openDiff(checkpoint, 'current'), {
         title: 'Show what changed in the file since this checkpoint'
       }),
+      ...(checkpoint.git?.state === 'ok' && checkpoint.git.commit
+        ? [
+            button('Diff with its commit', () => services.openDiff(checkpoint, 'commit'), {
+              title: 'Show what this checkpoint changed since the git commit it was taken on (read from git)'
+            })
+          ]
+        : []),
       button('Restore…', () => void restoreCheckpoint(services, checkpoint), {
         title: 'Replace the file with this checkpoint (asks first; the current file is checkpointed)'
       }),

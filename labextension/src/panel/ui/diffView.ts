@@ -4,12 +4,12 @@
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { Checkpoint, CheckpointDiff } from '../api/types.js';
-import { checkpointTitle } from '../model/checkpointLabels.js';
+import { diffSides } from '../model/checkpointLabels.js';
 import { type CellRow, type DiffLine, diffItems, diffSummary } from '../model/diff.js';
-import { plural, shortHash } from '../model/format.js';
+import { plural } from '../model/format.js';
 import { button, h } from './dom.js';
 import { errorBox, loadingLine } from './notices.js';
-import type { PanelServices } from './services.js';
+import type { DiffAgainst, PanelServices } from './services.js';
 
 const MARK: Record<DiffLine['op'], string> = { same: ' ', added: '+', removed: '−' };
 
@@ -65,21 +65,21 @@ export class DiffView extends Widget {
   constructor(
     private readonly services: PanelServices,
     private readonly base: Checkpoint,
-    private readonly against: Checkpoint | 'current'
+    private readonly against: DiffAgainst
   ) {
     super();
     this.addClass('jp-mlm-diff');
-    const other = against === 'current' ? 'current file' : shortHash(against.checkpoint_id);
-    this.title.label = `Diff ${shortHash(base.checkpoint_id)} ↔ ${other}`;
-    this.title.caption = `${base.path}: checkpoint ${checkpointTitle(base)} against the ${against === 'current' ? 'current file' : `checkpoint ${checkpointTitle(against)}`}`;
+    const sides = diffSides(base, against);
+    this.title.label = sides.label;
+    this.title.caption = sides.caption;
     this.node.append(
       h('h2', { className: 'jp-mlm-title', text: base.path }),
       h(
         'p',
         { className: 'jp-mlm-diff-sides' },
-        h('span', { className: 'jp-mlm-line-removed', text: `− checkpoint ${checkpointTitle(base)}` }),
+        h('span', { className: 'jp-mlm-line-removed', text: `− ${sides.removed}` }),
         h('br'),
-        h('span', { className: 'jp-mlm-line-added', text: against === 'current' ? '+ the file as saved now' : `+ checkpoint ${checkpointTitle(against)}` })
+        h('span', { className: 'jp-mlm-line-added', text: `+ ${sides.added}` })
       ),
       this.content
     );
@@ -94,7 +94,7 @@ export class DiffView extends Widget {
     this.content.replaceChildren(loadingLine('Computing the diff…'));
     let diff: CheckpointDiff;
     try {
-      const against = this.against === 'current' ? 'current' : this.against.checkpoint_id;
+      const against = typeof this.against === 'string' ? this.against : this.against.checkpoint_id;
       diff = await this.services.client.diff(this.base.checkpoint_id, against);
     } catch (error) {
       this.content.replaceChildren(errorBox(error, () => void this.load(), 'Computing the diff'));

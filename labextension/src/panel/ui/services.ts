@@ -6,6 +6,10 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { MlmClient } from '../api/client.js';
 import type { Checkpoint, Me, Run } from '../api/types.js';
 
+/** The other side of a diff: the file as saved now, the checkpoint's git commit, or another
+ * checkpoint. */
+export type DiffAgainst = Checkpoint | 'current' | 'commit';
+
 export interface PanelServices {
   app: JupyterFrontEnd;
   client: MlmClient;
@@ -14,7 +18,7 @@ export interface PanelServices {
   /** who is signed in (asked once); rejects with the server's error */
   me(): Promise<Me>;
   openCompare(runs: Run[]): void;
-  openDiff(checkpoint: Checkpoint, against: Checkpoint | 'current'): void;
+  openDiff(checkpoint: Checkpoint, against: DiffAgainst): void;
   /** the views re-read their lists (after a checkpoint, restore or fork) */
   refreshAll(): void;
 }
