@@ -1,23 +1,20 @@
-"""Notebook checkpoints in the database: content chunks (stored once per blake3 id) and the
-checkpoint rows with the runs and dataset versions they record."""
+"""Notebook checkpoints in the database: the checkpoint rows with the runs and dataset versions
+they record (their content chunks are in ``chunks_mixin``)."""
 
 from __future__ import annotations
 
 import re
-import time
-import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import blake3
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..entities import CheckpointInfo
-from ..errors import NotFoundError, StoreError
+from ..errors import NotFoundError
 from . import engine as db
+from .chunks_mixin import IN_BATCH
 from .schema import (
-    checkpoint_chunks,
     checkpoint_datasets,
     checkpoint_runs,
     checkpoints,
@@ -27,15 +24,7 @@ from .schema import (
     tags,
 )
 
-_CHUNK_ID = re.compile(r"^[0-9a-f]{64}$")
 _CHECKPOINT_ID = re.compile(r"^[0-9a-f]{32}$")
-_IN_BATCH = 500
-# zlib (level 1) is kept only when it saves at least this share: base64 images barely shrink.
-_MIN_SAVING = 0.1
-# Every chunk a new checkpoint names was stored or touched less than this ago (see put_chunks):
-# gc grace periods at least this long are safe while servers save.
-TOUCH_AFTER = 600.0
-_MAX_CONFIRMED = 200_000
 
 UPDATABLE = frozenset(
     {
@@ -59,152 +48,10 @@ def check_checkpoint_id(checkpoint_id: object) -> str:
     return checkpoint_id
 
 
-def chunk_id(data: bytes) -> str:
-    return blake3.blake3(data).hexdigest()
-
-
 class CheckpointsMixin:
     """Part of ``SqlStore``; relies on its ``engine``."""
 
     engine: Engine
-
-    # chunks -------------------------------------------------------------------------------
-    def put_chunks(self, chunks: Mapping[str, bytes]) -> int:
-        """Store the chunks not stored yet; returns the bytes added (after compression).
-
-        A re-used chunk stored more than ``TOUCH_AFTER / 2`` seconds ago gets a fresh time, and
-        chunks this process stored or touched less than that ago are not looked up again: a
-        chunk a new checkpoint names was always stored or touched within ``TOUCH_AFTER``, so
-        ``mlm gc`` (which spares chunks younger than its grace period) cannot remove it between
-        this call and the checkpoint row that names it."""
-        now = time.time()
-        confirmed = self._confirmed_chunks()
-        ids = [cid for cid in chunks if confirmed.get(cid, 0.0) < now - TOUCH_AFTER / 2]
-        if not ids:
-            return 0
-        added = self._store_chunks({cid: chunks[cid] for cid in ids}, now)
-        if len(confirmed) > _MAX_CONFIRMED:
-            confirmed.clear()
-        confirmed.update(dict.fromkeys(ids, now))
-        return added
-
-    def _store_chunks(self, chunks: Mapping[str, bytes], now: float) -> int:
-        ids = list(chunks)
-        with db.read(self.engine, "look up checkpoint chunks") as conn:
-            known = self._chunk_times(conn, ids)
-        rows = [_chunk_row(cid, chunks[cid]) for cid in ids if cid not in known]
-        stale = [cid for cid, created in known.items() if created < now - TOUCH_AFTER / 2]
-        if not rows and not stale:
-            return 0
-        c = checkpoint_chunks.c
-        with db.write(self.engine, "store checkpoint content") as conn:
-            # another server may have stored some meanwhile: insert only what is still missing
-            again = self._known_chunks(conn, [r["chunk_id"] for r in rows])
-            rows = [r for r in rows if r["chunk_id"] not in again]
-            if rows:
-                conn.execute(checkpoint_chunks.insert(), rows)
-            for start in range(0, len(stale), _IN_BATCH):
-                conn.execute(
-                    update(checkpoint_chunks)
-                    .where(c.chunk_id.in_(stale[start : start + _IN_BATCH]))
-                    .values(created_at=now)
-                )
-        return sum(len(r["data"]) for r in rows)
-
-    def _confirmed_chunks(self) -> dict[str, float]:
-        """Chunk ids this store object stored or touched, with when."""
-        found: dict[str, float] | None = self.__dict__.get("_confirmed")
-        if found is None:
-            found = self.__dict__.setdefault("_confirmed", {})
-        return found
-
-    def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]:
-        """The chunks by id, checked against their id; StoreError names a missing or damaged one."""
-        wanted = list(dict.fromkeys(ids))
-        found: dict[str, bytes] = {}
-        c = checkpoint_chunks.c
-        with db.read(self.engine, "read checkpoint content") as conn:
-            for start in range(0, len(wanted), _IN_BATCH):
-                part = wanted[start : start + _IN_BATCH]
-                for row in conn.execute(
-                    select(c.chunk_id, c.codec, c.data).where(c.chunk_id.in_(part))
-                ):
-                    data = bytes(row.data)
-                    if row.codec == "zlib":
-                        data = zlib.decompress(data)
-                    if chunk_id(data) != row.chunk_id:
-                        raise StoreError(
-                            f"checkpoint content chunk {row.chunk_id} is damaged (its bytes no "
-                            "longer match their blake3 id)"
-                        )
-                    found[row.chunk_id] = data
-        missing = [cid for cid in wanted if cid not in found]
-        if missing:
-            raise StoreError(
-                f"checkpoint content chunk {missing[0]} is missing from the store"
-                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
-            )
-        return found
-
-    def _chunk_times(self, conn: Connection, ids: Sequence[str]) -> dict[str, float]:
-        c = checkpoint_chunks.c
-        found: dict[str, float] = {}
-        for start in range(0, len(ids), _IN_BATCH):
-            part = ids[start : start + _IN_BATCH]
-            query = select(c.chunk_id, c.created_at).where(c.chunk_id.in_(part))
-            found.update((row.chunk_id, row.created_at) for row in conn.execute(query))
-        return found
-
-    def _known_chunks(self, conn: Connection, ids: Sequence[str]) -> set[str]:
-        c = checkpoint_chunks.c
-        known: set[str] = set()
-        for start in range(0, len(ids), _IN_BATCH):
-            part = ids[start : start + _IN_BATCH]
-            known.update(conn.execute(select(c.chunk_id).where(c.chunk_id.in_(part))).scalars())
-        return known
-
-    def chunk_bytes(self) -> int:
-        """Bytes of stored checkpoint content (after compression)."""
-        with db.read(self.engine, "measure checkpoint content") as conn:
-            total = conn.execute(
-                select(func.coalesce(func.sum(func.length(checkpoint_chunks.c.data)), 0))
-            ).scalar_one()
-        return int(total)
-
-    def delete_unreferenced_chunks(
-        self, referenced: set[str], older_than: float, *, dry_run: bool = False
-    ) -> int:
-        """Remove chunks no manifest names, stored before ``older_than``; returns their count.
-        A chunk re-used meanwhile (its time refreshed by ``put_chunks``) is spared."""
-        c = checkpoint_chunks.c
-        with db.read(self.engine, "list checkpoint content") as conn:
-            stale = [
-                cid
-                for cid in conn.execute(
-                    select(c.chunk_id).where(c.created_at < older_than)
-                ).scalars()
-                if cid not in referenced
-            ]
-        if dry_run:
-            return len(stale)
-        removed = 0
-        for start in range(0, len(stale), _IN_BATCH):
-            with db.write(self.engine, "remove unused checkpoint content") as conn:
-                removed += conn.execute(
-                    delete(checkpoint_chunks).where(
-                        c.chunk_id.in_(stale[start : start + _IN_BATCH]),
-                        c.created_at < older_than,
-                    )
-                ).rowcount
-        return int(removed)
-
-    def manifest_ids(self) -> list[str]:
-        with db.read(self.engine, "list checkpoint manifests") as conn:
-            return [
-                m
-                for m in conn.execute(select(checkpoints.c.manifest_id)).scalars()
-                if m is not None
-            ]
 
     # checkpoints --------------------------------------------------------------------------
     def insert_checkpoint(self, row: Mapping[str, Any]) -> None:
@@ -431,8 +278,8 @@ class CheckpointsMixin:
         d, v = run_datasets.c, dataset_versions.c
         found: dict[tuple[str, str], dict[str, Any]] = {}
         with db.read(self.engine, "read the runs' datasets") as conn:
-            for start in range(0, len(run_ids), _IN_BATCH):
-                part = list(run_ids[start : start + _IN_BATCH])
+            for start in range(0, len(run_ids), IN_BATCH):
+                part = list(run_ids[start : start + IN_BATCH])
                 query = (
                     select(d.content_id, d.name, v.source)
                     .select_from(
@@ -515,20 +362,3 @@ def _link_runs(conn: Connection, checkpoint_id: str, run_ids: Sequence[str]) -> 
         conn.execute(
             checkpoint_runs.insert(), [{"checkpoint_id": checkpoint_id, "run_id": r} for r in new]
         )
-
-
-def _chunk_row(cid: str, data: bytes) -> dict[str, Any]:
-    if not _CHUNK_ID.match(cid):
-        raise ValueError(f"not a chunk id: {cid!r}")
-    codec, stored = "raw", data
-    if len(data) > 256:
-        packed = zlib.compress(data, 1)
-        if len(packed) <= len(data) * (1 - _MIN_SAVING):
-            codec, stored = "zlib", packed
-    return {
-        "chunk_id": cid,
-        "size": len(data),
-        "codec": codec,
-        "data": stored,
-        "created_at": time.time(),
-    }

@@ -56,9 +56,9 @@ def collect_garbage(
 def _collect_chunks(store: Store, cutoff: float, dry_run: bool) -> int:
     """Remove checkpoint chunks older than ``cutoff`` that no checkpoint's manifest names."""
     from ..checkpoints.content import manifest_of, named_chunks
-    from .checkpoints_mixin import CheckpointsMixin
+    from .chunks_mixin import ChunksMixin
 
-    if not isinstance(store, CheckpointsMixin):
+    if not isinstance(store, ChunksMixin):
         return 0
     manifests = list(dict.fromkeys(store.manifest_ids()))
     referenced = set(manifests)

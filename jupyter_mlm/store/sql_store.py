@@ -22,6 +22,7 @@ from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
 from .checkpoints_mixin import CheckpointsMixin
+from .chunks_mixin import ChunksMixin
 from .datasets_mixin import DatasetsMixin
 from .files_mixin import FilesMixin
 from .metric_blocks import SeriesChunk, write_chunks
@@ -72,7 +73,9 @@ _HISTORY_PG = (
 )
 
 
-class SqlStore(FilesMixin, AdminMixin, DatasetsMixin, CheckpointsMixin, RunPagesMixin, Store):
+class SqlStore(
+    FilesMixin, AdminMixin, DatasetsMixin, CheckpointsMixin, ChunksMixin, RunPagesMixin, Store
+):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
         self.blobs = blobs
