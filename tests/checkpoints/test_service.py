@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from jupyter_mlm import cli
 from jupyter_mlm.checkpoints import Author, CheckpointService, default_service
-from jupyter_mlm.checkpoints import service as service_mod
+from jupyter_mlm.checkpoints import completion as completion_mod
 from jupyter_mlm.checkpoints.content import (
     BLOCK_CELLS,
     INLINE_CELLS,
@@ -112,7 +112,7 @@ def test_content_is_recorded_at_once_and_the_git_state_later(service, store, tmp
         return {"state": "ok", "commit": "c" * 40, "branch": "main", "dirty": False,
                 "detail": None}  # fmt: skip
 
-    monkeypatch.setattr(service_mod, "git_state", slow_git_state)
+    monkeypatch.setattr(completion_mod, "git_state", slow_git_state)
     nb = tmp_path / "nb.ipynb"
     nb.write_bytes(saved(notebook(2)))
     started = time.monotonic()
