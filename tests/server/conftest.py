@@ -54,8 +54,10 @@ def init_repo(root: Path) -> Path:
 
 
 @pytest.fixture
-def jp_server_config(mlm_store: Path) -> dict:
-    return {"ServerApp": {"jpserver_extensions": {"jupyter_mlm": True}}}
+def jp_server_config(mlm_server_config: dict) -> dict:
+    """The server under test: the extension enabled, shaped by ``mlm_server_config``'s fixtures
+    (a module overrides ``mlm_settings``, ``contents_manager_class`` or ``jupyter_user``)."""
+    return mlm_server_config
 
 
 # --- checkpoint tests: server settings, named users, a second server on the same store -------
@@ -85,8 +87,7 @@ def mlm_server_config(
     mlm_store: Path, mlm_settings: dict, contents_manager_class: str | None,
     jupyter_user: str | None,
 ) -> dict:  # fmt: skip
-    """A ``jp_server_config`` with the extension and the three fixtures above; a test module
-    uses it with ``def jp_server_config(mlm_server_config): return mlm_server_config``."""
+    """The ``jp_server_config``: the extension and the three fixtures above."""
     from .identities import NamedUserProvider
 
     server: dict = {"jpserver_extensions": {"jupyter_mlm": True}}

@@ -22,11 +22,6 @@ def jupyter_user() -> str:
     return "grace"
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 def _by_bob(mlm_service, root: Path, path: str, nb: dict, message: str | None = None):
     """A teammate's checkpoint of the same notebook (recorded from Bob's copy of it)."""
     return mlm_service.create(str(root / path), BOB, data=json.dumps(nb).encode(), message=message)

@@ -19,12 +19,6 @@ def jupyter_user() -> str:
     return "ada"
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config, monkeypatch):
-    monkeypatch.setenv("MLM_CAPTURE", "0")
-    return mlm_server_config
-
-
 async def _bob(bob, method: str, *parts: str, params: dict | None = None, body=None):
     reply = await bob.fetch("mlm", "api", *parts, method=method, params=params,
                             body=None if body is None else json.dumps(body), raise_error=False)  # fmt: skip

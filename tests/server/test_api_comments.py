@@ -17,12 +17,6 @@ def jupyter_user() -> str:
     return "grace"
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config, monkeypatch):
-    monkeypatch.setenv("MLM_CAPTURE", "0")
-    return mlm_server_config
-
-
 def _run() -> str:
     with mlm.start_run("digits") as run:
         pass

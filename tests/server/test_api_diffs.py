@@ -18,11 +18,6 @@ def jupyter_user() -> str:
     return "grace"
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 def _v1() -> dict:
     return notebook(
         "import pandas as pd",

@@ -18,11 +18,6 @@ def jupyter_user() -> str:
     return "grace"
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 async def test_restore_then_undo_round_trip(mlm_api, jp_fetch, jp_root_dir):
     (jp_root_dir / "work").mkdir()
     old = await save_notebook(jp_fetch, "work/nb.ipynb", notebook("x = 1", "old"))

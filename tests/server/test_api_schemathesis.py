@@ -42,12 +42,6 @@ FUZZ = settings(
 )
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config, monkeypatch):
-    monkeypatch.setenv("MLM_CAPTURE", "0")
-    return mlm_server_config
-
-
 async def _seed(mlm_api, jp_fetch) -> dict[str, str]:
     """A run with a metric, a notebook with two checkpoints, a comment; the names and ids
     requests "on real data" use."""

@@ -19,11 +19,6 @@ CONTENTS_MANAGERS = [
 ]
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 @pytest.fixture(params=CONTENTS_MANAGERS)
 def contents_manager_class(request):
     return request.param

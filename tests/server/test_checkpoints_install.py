@@ -26,11 +26,6 @@ from jupyter_mlm.server.checkpoints_adapter import (
 )
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 @pytest.mark.parametrize(
     ("manager", "expected"),
     [

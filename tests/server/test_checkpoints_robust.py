@@ -20,11 +20,6 @@ from .conftest import init_repo
 
 
 @pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
-@pytest.fixture
 def root_kind() -> str:
     return "repo"
 

@@ -19,11 +19,6 @@ CONTENTS_MANAGERS = [
 ]
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 @pytest.fixture(autouse=True)
 def _no_context_capture(monkeypatch):
     # runs started here set their notebook tags themselves; capture would overwrite mlm.repo

@@ -18,11 +18,6 @@ from .checkpoint_helpers import git, notebook, save_notebook, stream
 BOB = Author("bob@example.com", "Bob", "git")
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 async def _save_versions(jp_fetch, service, n: int, first: int = 0) -> list[str]:
     made = []
     for i in range(first, first + n):

@@ -12,11 +12,6 @@ import pytest
 from .checkpoint_helpers import content, git, listed, notebook, save_notebook, sources
 
 
-@pytest.fixture
-def jp_server_config(mlm_server_config):
-    return mlm_server_config
-
-
 @pytest.mark.parametrize("jupyter_user", ["ada"])
 async def test_two_users_share_one_notebooks_history(
     jp_fetch, jp_root_dir: Path, mlm_service, second_server, tmp_path, jupyter_user
