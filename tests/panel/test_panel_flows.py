@@ -106,12 +106,21 @@ def wait_for_captured_runs(store_dir: Path, count: int, timeout: float = 30.0) -
 def ada(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabUser]:
     """Ada's JupyterLab on a git repository holding test.ipynb (committed), her identity from
     git (as in a plain single-user Jupyter)."""
-    base = tmp_path_factory.mktemp("ada")
-    server, proc = start_jupyter("lab", base, CELLS)
+
+    def prepare(root: Path) -> None:
+        (root / "README.md").write_text("models\n")
+        make_repo(root, "Ada Lovelace", "ada@example.com", ["README.md", "test.ipynb"])
+
+    yield from _lab_user(browser, tmp_path_factory.mktemp("ada"), CELLS, prepare)
+
+
+def _lab_user(browser, base: Path, cells: list, prepare) -> Iterator[LabUser]:
+    """A JupyterLab started in ``base``, its root made ready by ``prepare(root)``, with one page
+    showing test.ipynb; stopped afterwards."""
+    server, proc = start_jupyter("lab", base, cells)
     context = None
     try:
-        (server.root / "README.md").write_text("models\n")
-        make_repo(server.root, "Ada Lovelace", "ada@example.com", ["README.md", "test.ipynb"])
+        prepare(server.root)
         context = browser.new_context(viewport=VIEWPORT)
         user = LabUser(server, context.new_page())
         user.open("test.ipynb")
@@ -303,18 +312,9 @@ def bob(browser, ada: LabUser, tmp_path: Path) -> Iterator[LabUser]:
     base.mkdir()
     identity_config(base / "config", "bob", "Bob")  # start_jupyter's JUPYTER_CONFIG_DIR
     (base / "store").symlink_to(ada.server.store)  # start_jupyter's MLM_STORE
-    server, proc = start_jupyter("lab", base, [])
-    context = None
-    try:
-        clone_into(server.root, ada.server.root, "Bob", "bob@example.com")
-        context = browser.new_context(viewport=VIEWPORT)
-        user = LabUser(server, context.new_page())
-        user.open("test.ipynb")
-        yield user
-    finally:
-        if context is not None:
-            context.close()
-        _stop(proc)
+    yield from _lab_user(
+        browser, base, [], lambda root: clone_into(root, ada.server.root, "Bob", "bob@example.com")
+    )
 
 
 def test_a_comment_shows_for_another_user(ada: LabUser, history: History, bob: LabUser) -> None:
