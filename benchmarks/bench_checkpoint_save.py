@@ -156,6 +156,8 @@ def _sqlite_bytes(folder: Path) -> int:
 
 
 def bench_bytes(tmp: Path) -> None:
+    import nbformat
+
     from jupyter_mlm.checkpoints import Author, CheckpointService
     from jupyter_mlm.store import open_store
 
@@ -171,7 +173,7 @@ def bench_bytes(tmp: Path) -> None:
     path = root / "analysis.ipynb"
     for i in range(100):
         edit(nb, i)
-        data = json.dumps(nb, indent=1).encode()
+        data = (nbformat.writes(nbformat.from_dict(nb)) + "\n").encode()  # as Jupyter saves it
         path.write_bytes(data)
         service.create(str(path), author)
     assert service.wait(120)

@@ -7,6 +7,10 @@ blocks (chunks too, ending where a cell's id says so, so an edit or an inserted 
 block), and the manifest lists the blocks: each checkpoint then costs a block and a short
 manifest, not a list of every cell. A plain file is split into fixed-size pieces. Chunk ids are
 the blake3 of the chunk's bytes.
+
+A restore gives back the bytes that were saved: a notebook in Jupyter's own serialisation is
+rebuilt from its chunks (``jupyter_bytes``); one written otherwise (another editor, a git
+checkout) keeps its bytes too, as file pieces the manifest names under ``raw``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import blake3
+
+from .jupyter_form import EncodedStrings, jupyter_bytes
 
 NOTEBOOK_FORMAT = "mlm-notebook/1"
 FILE_FORMAT = "mlm-file/1"
@@ -78,6 +84,7 @@ class ChunkCache:
         self._items: OrderedDict[Any, tuple[str, bytes]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.strings = EncodedStrings(max_bytes // 2)  # for telling Jupyter's form cheaply
 
     def chunk(self, obj: Any) -> tuple[str, bytes]:
         key = _frozen(obj)
@@ -99,15 +106,18 @@ class ChunkCache:
 
 
 def _frozen(value: Any) -> Any:
-    """A hashable form of a JSON value that is equal only for equal JSON (``1``, ``1.0`` and
-    ``true`` differ)."""
+    """A hashable form of a JSON value, equal exactly when the canonical bytes are: numbers and
+    constants by their JSON text and type (``1``, ``1.0`` and ``true`` differ, and ``-0.0`` and
+    ``0.0``, which Python holds equal; every NaN is one ``NaN``), objects by sorted keys."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         return ("d", *((k, _frozen(v)) for k, v in sorted(value.items())))
     if isinstance(value, list):
         return ("l", *(_frozen(v) for v in value))
-    return (value.__class__, value)
+    if isinstance(value, float):
+        return (float, repr(value))  # what json writes: "-0.0", "nan", "1e+16"
+    return (value.__class__, repr(value))
 
 
 class _Chunker:
@@ -124,7 +134,9 @@ class _Chunker:
 
 
 def split_notebook(
-    nb: Mapping[str, Any], policy: ContentPolicy | None = None, cache: ChunkCache | None = None
+    nb: Mapping[str, Any],
+    policy: ContentPolicy | None = None,
+    cache: ChunkCache | None = None,
 ) -> Split:
     """Split a notebook (the nbformat dict) into chunks; outputs the policy omits are named in
     the manifest but not stored. ``cache`` spares re-serialising outputs seen before."""
@@ -137,10 +149,11 @@ def split_notebook(
     for cell in nb.get("cells", []):
         if not isinstance(cell, Mapping):
             raise ValueError("not a notebook: a cell is not a JSON object")
-        entry: dict[str, Any] = {
-            "c": chunker.put({k: v for k, v in cell.items() if k != "outputs"})
-        }
         outputs = cell.get("outputs")
+        listed = isinstance(outputs, list)  # else kept in the cell's own chunk, as it is
+        entry: dict[str, Any] = {
+            "c": chunker.put({k: v for k, v in cell.items() if not (listed and k == "outputs")})
+        }
         if isinstance(outputs, list):
             names: list[Any] = []
             for output in outputs:
@@ -169,6 +182,32 @@ def split_notebook(
     return Split(manifest_id, chunker.chunks, omitted)
 
 
+def keep_saved_bytes(
+    split: Split, nb: Any, saved: bytes, cache: ChunkCache | None = None
+) -> Split | None:
+    """When ``saved`` (the file ``split`` came from) is not Jupyter's form of ``nb``: the split
+    again, its manifest naming the bytes too (only the new chunks); else None, also when outputs
+    were omitted (the bytes would still hold them). The check costs a serialisation, so the
+    service runs it off the save path."""
+    if split.omitted_outputs or _in_jupyter_form(nb, saved, cache):
+        return None
+    manifest = json.loads(split.chunks[split.manifest_id])
+    chunker = _Chunker()
+    manifest["raw"] = _pieces(chunker, saved)
+    manifest["size"] = len(saved)
+    manifest_id = chunker.put(manifest)
+    return Split(manifest_id, chunker.chunks, split.omitted_outputs)
+
+
+def _in_jupyter_form(nb: Any, saved: bytes, cache: ChunkCache | None) -> bool:
+    if not saved.startswith(b"{\n") or not saved.endswith(b"}\n"):
+        return False
+    try:
+        return jupyter_bytes(nb, cache.strings if cache is not None else None) == saved
+    except (RecursionError, TypeError):
+        return False
+
+
 def _blocks(entries: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
     """Content-defined groups of cells: a block ends after a cell whose id ends in a multiple
     of ``BLOCK_CELLS`` (or at four times that length)."""
@@ -189,10 +228,14 @@ def _cell_entries(manifest: Mapping[str, Any], fetch: Fetch) -> list[dict[str, A
     return [entry for b in manifest["blocks"] for entry in json.loads(blocks[b])["cells"]]
 
 
+def _pieces(chunker: _Chunker, data: bytes) -> list[str]:
+    return [chunker.put_bytes(data[i : i + FILE_PIECE]) for i in range(0, len(data), FILE_PIECE)]
+
+
 def split_file(data: bytes) -> Split:
     """Split a plain file into pieces of ``FILE_PIECE`` bytes."""
     chunker = _Chunker()
-    pieces = [chunker.put_bytes(data[i : i + FILE_PIECE]) for i in range(0, len(data), FILE_PIECE)]
+    pieces = _pieces(chunker, data)
     manifest_id = chunker.put({"format": FILE_FORMAT, "pieces": pieces, "size": len(data)})
     return Split(manifest_id, chunker.chunks, 0)
 
@@ -211,7 +254,7 @@ def named_chunks(manifest: Mapping[str, Any], fetch: Fetch) -> set[str]:
     """The chunks a manifest names (not itself), its blocks' too: what ``mlm gc`` must keep."""
     if manifest.get("format") == FILE_FORMAT:
         return set(manifest.get("pieces", ()))
-    named = {manifest["metadata"], *manifest.get("blocks", ())}
+    named = {manifest["metadata"], *manifest.get("blocks", ()), *manifest.get("raw", ())}
     for entry in _cell_entries(manifest, fetch):
         named.add(entry["c"])
         named.update(o for o in entry.get("o", ()) if isinstance(o, str))
@@ -251,5 +294,19 @@ def join_notebook(manifest: Mapping[str, Any], fetch: Fetch, *, outputs: bool = 
 def join_file(manifest: Mapping[str, Any], fetch: Fetch) -> bytes:
     if manifest.get("format") != FILE_FORMAT:
         raise ValueError("this checkpoint is a notebook, not a plain file")
-    chunks = fetch(manifest["pieces"])
-    return b"".join(chunks[p] for p in manifest["pieces"])
+    return _joined(manifest["pieces"], fetch)
+
+
+def join_bytes(manifest: Mapping[str, Any], fetch: Fetch, *, outputs: bool = True) -> bytes:
+    """The file a checkpoint holds, byte for byte as it was saved; a notebook seen without its
+    outputs (``outputs=False``) in Jupyter's form."""
+    if manifest.get("format") == FILE_FORMAT:
+        return join_file(manifest, fetch)
+    if outputs and "raw" in manifest:
+        return _joined(manifest["raw"], fetch)
+    return jupyter_bytes(join_notebook(manifest, fetch, outputs=outputs))
+
+
+def _joined(pieces: list[str], fetch: Fetch) -> bytes:
+    chunks = fetch(pieces)
+    return b"".join(chunks[p] for p in pieces)

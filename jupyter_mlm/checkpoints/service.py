@@ -31,8 +31,10 @@ from .content import (
     ChunkCache,
     ContentPolicy,
     Split,
+    join_bytes,
     join_file,
     join_notebook,
+    keep_saved_bytes,
     manifest_of,
     split_file,
 )
@@ -94,6 +96,7 @@ class CheckpointService:
         self._lock = threading.Lock()
         self._failures: dict[str, collections.deque[Failure]] = {}
         self._outputs = ChunkCache()
+        self._forming: dict[str, Future[None]] = {}  # checkpoint id → its ``_keep_form``
         # (file, author) → content hash of the last checkpoint recorded here: when a save's
         # bytes differ from it, ``if_changed`` need not ask the store
         self._recent: dict[tuple[str, str], str] = {}
@@ -170,8 +173,10 @@ class CheckpointService:
                 repo=ref.repo, path=ref.path, author=author.username[:255], limit=1
             )
             if newest and newest[0].content_hash == content_hash:
-                return newest[0]
-        split, kind, shared, declared, note = self._split(abs_path, data)
+                deleted = store.checkpoints_deleted_at(ref.repo, ref.path, author.username[:255])
+                if deleted is None or newest[0].created_at > deleted:
+                    return newest[0]
+        split, kind, shared, declared, note, nb = self._split(abs_path, data)
         store.put_chunks(split.chunks)
         row: dict[str, Any] = {
             "checkpoint_id": uuid.uuid4().hex,
@@ -203,25 +208,53 @@ class CheckpointService:
             if len(self._recent) > MAX_RECENT:
                 self._recent.clear()
             self._recent[recent_key] = content_hash
+        if nb is not None:
+            self._keep_form(ref.abs_path, store, row, split, nb, data)
         self._submit(self._complete, store, ref, row, declared, data)
         return CheckpointInfo(**row)
 
-    def _split(self, abs_path: str, data: bytes) -> tuple[Split, str, bool, list[str], str | None]:
-        """(chunks, kind, outputs shared, declared dataset paths, note)."""
+    def _keep_form(
+        self, abs_path: str, store: Store, row: dict[str, Any], split: Split, nb: Any, data: bytes
+    ) -> None:
+        """Off the save path: when the notebook's bytes are not in Jupyter's form (written by
+        another tool), name them in the manifest too, so a restore gives them back. A restore
+        of this checkpoint from this process waits for it (``saved_bytes``)."""
+        checkpoint_id = row["checkpoint_id"]
+
+        def work() -> None:
+            try:
+                kept = keep_saved_bytes(split, nb, data, self._outputs)
+                if kept is not None:
+                    store.put_chunks(kept.chunks)
+                    store.update_checkpoint(checkpoint_id, {"manifest_id": kept.manifest_id})
+            except Exception as err:  # the checkpoint stands, in Jupyter's form
+                self.record_failure(abs_path, err)
+
+        def forget(_: Future[None]) -> None:
+            with self._lock:
+                self._forming.pop(checkpoint_id, None)
+
+        future = self._submit(work)
+        with self._lock:
+            self._forming[checkpoint_id] = future
+        future.add_done_callback(forget)
+
+    def _split(
+        self, abs_path: str, data: bytes
+    ) -> tuple[Split, str, bool, list[str], str | None, Any]:
+        """(chunks, kind, outputs shared, declared dataset paths, note, the notebook or None)."""
         if not abs_path.endswith(".ipynb"):
-            return split_file(data), "file", True, [], None
+            return split_file(data), "file", True, [], None, None
         try:
             nb = json.loads(data)
-            split = _split_notebook(nb, self.settings.content, self._outputs)
         except (ValueError, UnicodeDecodeError) as err:
-            # not valid notebook JSON: keep the bytes anyway, say why it is not a notebook
-            return (
-                split_file(data),
-                "file",
-                True,
-                [],
-                f"not a valid notebook ({err}); kept as a file",
-            )
+            err = ValueError(f"not a valid notebook ({err})")
+            return split_file(data), "file", True, [], f"{err}; kept as a file", None
+        try:
+            check_notebook(nb)
+        except ValueError as err:  # keep the bytes anyway, say why it is not a notebook
+            return split_file(data), "file", True, [], f"{err}; kept as a file", None
+        split = _split_notebook(nb, self.settings.content, self._outputs)
         mlm_meta = nb.get("metadata", {}).get("mlm", {})
         mlm_meta = mlm_meta if isinstance(mlm_meta, dict) else {}
         shared = mlm_meta.get("share_outputs", True) is not False
@@ -231,14 +264,15 @@ class CheckpointService:
         declared = (
             [d for d in declared if isinstance(d, str) and d] if isinstance(declared, list) else []
         )
-        return split, "notebook", shared, declared, None
+        return split, "notebook", shared, declared, None, nb
 
     # background completion ----------------------------------------------------------------
-    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+    def _submit(self, fn: Callable[..., None], *args: Any) -> Future[None]:
         future = self._pool.submit(fn, *args)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
+        return future
 
     def _done(self, future: Future[None]) -> None:
         with self._lock:
@@ -280,11 +314,28 @@ class CheckpointService:
             return self._hash_pool
 
     # reading ------------------------------------------------------------------------------
-    def list_times(self, abs_path: str, *, limit: int = 100) -> list[tuple[str, float]]:
+    def list_times(
+        self, abs_path: str, *, limit: int = 100, viewer: str | None = None
+    ) -> list[tuple[str, float]]:
         """``(checkpoint_id, created_at)`` of the file's newest checkpoints, newest first: one
-        light query (Jupyter lists a notebook's checkpoints on every save)."""
+        light query (Jupyter lists a notebook's checkpoints on every save). With ``viewer``, only
+        those made since the viewer last deleted the file: a new file at a deleted one's path
+        starts a list of its own (the older history stays, in ``list``)."""
         ref = self.locate(abs_path)
-        return self.store_for(abs_path).checkpoint_times(ref.repo, ref.path, limit)
+        viewer = None if viewer is None else viewer[:255]
+        return self.store_for(abs_path).checkpoint_times(ref.repo, ref.path, limit, viewer)
+
+    def mark_deleted(self, abs_path: str, author: Author) -> None:
+        """``author`` deleted the file or folder at ``abs_path``: its history is kept, and a new
+        file there gets a first checkpoint and a list of its own."""
+        ref = self.locate(abs_path)
+        self.store_for(abs_path).mark_checkpoints_deleted(
+            ref.repo, ref.path, author.username[:255], time.time()
+        )
+        prefix = ref.abs_path.rstrip(os.sep) + os.sep
+        with self._lock:
+            for key in [k for k in self._recent if k[0] == ref.abs_path or k[0].startswith(prefix)]:
+                del self._recent[key]
 
     def list(
         self, abs_path: str, *, limit: int = 100, offset: int = 0, newest_first: bool = True
@@ -305,6 +356,21 @@ class CheckpointService:
         manifest = manifest_of(info.manifest_id, store.get_chunks)
         outputs = info.outputs_shared or viewer == info.author
         return join_notebook(manifest, store.get_chunks, outputs=outputs)
+
+    def saved_bytes(self, store: Store, info: CheckpointInfo, viewer: str | None) -> bytes:
+        """The file a checkpoint holds, byte for byte as saved (what a restore writes); a
+        notebook whose author does not share outputs, seen by someone else, without them."""
+        if info.kind == "notebook":  # its saved bytes may have been named since ``info`` was read
+            with self._lock:
+                forming = self._forming.get(info.checkpoint_id)
+            if forming is not None:
+                forming.result(timeout=60)
+            info = store.get_checkpoint(info.checkpoint_id)
+        if info.manifest_id is None:
+            raise NotFoundError(f"checkpoint {info.checkpoint_id} holds no content: {info.error}")
+        manifest = manifest_of(info.manifest_id, store.get_chunks)
+        outputs = info.outputs_shared or viewer == info.author
+        return join_bytes(manifest, store.get_chunks, outputs=outputs)
 
     def file_bytes(self, store: Store, info: CheckpointInfo) -> bytes:
         if info.manifest_id is None:
@@ -344,6 +410,24 @@ def default_service() -> CheckpointService:
         if _default_service is None:
             _default_service = CheckpointService()
         return _default_service
+
+
+def check_notebook(nb: Any) -> None:
+    """Raise ValueError naming the problem unless ``nb`` has an nbformat 4 notebook's shape (an
+    object with ``nbformat`` 4, a ``metadata`` object and a list of cell objects): what the
+    chunks rebuild exactly. Anything else (old formats, ``{}``, a list of cells that are not
+    objects) is checkpointed as plain bytes. Schema errors (a missing ``display_name``) are
+    Jupyter's to report; such a notebook still comes back byte for byte."""
+    if not isinstance(nb, dict):
+        raise ValueError("not a notebook: the JSON is not an object")
+    major = nb.get("nbformat")
+    if major != 4 or isinstance(major, bool):
+        raise ValueError(f"not an nbformat 4 notebook (nbformat {major!r})")
+    if not isinstance(nb.get("metadata"), dict):
+        raise ValueError("not a notebook: its metadata is not an object")
+    cells = nb.get("cells")
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise ValueError("not a notebook: cells is not a list of objects")
 
 
 def _blake3(data: bytes) -> str:

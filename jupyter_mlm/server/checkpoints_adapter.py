@@ -14,7 +14,6 @@ checkpoint handlers put the request's author in ``identity.current_author`` firs
 from __future__ import annotations
 
 import asyncio
-import base64
 import datetime as dt
 import logging
 import os
@@ -32,6 +31,7 @@ from ..checkpoints import Author, CheckpointService, author_for, default_service
 from ..entities import CheckpointInfo
 from ..errors import NotFoundError
 from ..store.base import Store
+from .api.checkpoint_content import restore_model
 from .identity import current_author, handler_author
 from .paths import os_path
 
@@ -54,15 +54,19 @@ class _HistoryBase(Checkpoints):
 
     # recording ----------------------------------------------------------------------------
     def _record(self, contents_mgr: Any, path: str) -> dict[str, Any]:
-        """Checkpoint the saved file; never raises (a failed checkpoint must not fail a save)."""
-        abs_path: str | None = None
+        """Checkpoint the saved file. A missing file or a folder is the caller's error (404,
+        400); otherwise this never raises: a failed checkpoint must not fail a save."""
+        abs_path = _abs(contents_mgr, path)
+        if os.path.isdir(abs_path):
+            raise HTTPError(400, f"{path.strip('/')!r} is a folder: only files have checkpoints")
+        if not os.path.isfile(abs_path):
+            raise HTTPError(404, f"there is no file {path.strip('/')!r} to checkpoint")
         try:
-            abs_path = _abs(contents_mgr, path)
             with open(abs_path, "rb") as f:
                 data = f.read()
             author = _author(abs_path)
         except Exception as err:
-            self.service.record_failure(abs_path or path, err)
+            self.service.record_failure(abs_path, err)
             return _failed_model()
         try:
             info = self.service.create(abs_path, author, data=data, if_changed=True)
@@ -73,7 +77,8 @@ class _HistoryBase(Checkpoints):
     def _list(self, path: str) -> list[dict[str, Any]]:
         try:
             abs_path = _abs(self.parent, path)
-            found = self.service.list_times(abs_path, limit=LIST_LIMIT)
+            viewer = _author(abs_path).username
+            found = self.service.list_times(abs_path, limit=LIST_LIMIT, viewer=viewer)
         except Exception as err:  # an unreadable store must not fail the save that lists
             log.warning("jupyter-mlm could not list the checkpoints of %s: %s", path, err)
             return []
@@ -84,8 +89,9 @@ class _HistoryBase(Checkpoints):
 
     # restore ------------------------------------------------------------------------------
     def _before_restore(self, contents_mgr: Any, checkpoint_id: str, path: str) -> dict[str, Any]:
-        """Checkpoint the current file (so the restore can be undone), then return the contents
-        model of ``checkpoint_id`` for the contents manager to save (its hooks run)."""
+        """Checkpoint the current file (so the restore can be undone), then return the file
+        model of ``checkpoint_id``'s bytes for the contents manager to save: written as they
+        were saved, never signed (see ``restore_model``)."""
         abs_path = _abs(contents_mgr, path)
         author = _author(abs_path)
         store, info = self._checkpoint_of(abs_path, checkpoint_id, path)
@@ -103,18 +109,7 @@ class _HistoryBase(Checkpoints):
                     f"could not checkpoint {path} before restoring it, so nothing was changed: "
                     f"{err}",
                 ) from err
-        return self._contents_model(store, info, author)
-
-    def _contents_model(self, store: Store, info: CheckpointInfo, viewer: Author) -> dict:
-        if info.kind == "notebook":
-            nb = self.service.notebook(store, info, viewer.username)
-            return {"type": "notebook", "format": "json", "content": nb}
-        data = self.service.file_bytes(store, info)
-        try:
-            return {"type": "file", "format": "text", "content": data.decode("utf-8")}
-        except UnicodeDecodeError:
-            encoded = base64.b64encode(data).decode("ascii")
-            return {"type": "file", "format": "base64", "content": encoded}
+        return restore_model(self.service, store, info, author.username)
 
     # changes ------------------------------------------------------------------------------
     def _delete(self, checkpoint_id: str, path: str) -> None:
@@ -169,6 +164,14 @@ class _HistoryBase(Checkpoints):
         return store, info
 
     def _keep_history(self, path: str) -> None:
+        """The file (or folder) is deleted: its history stays, and a new file at its path starts
+        a checkpoint list of its own (a failure to record that is logged)."""
+        try:
+            abs_path = _abs(self.parent, path)
+            self.service.mark_deleted(abs_path, _author(abs_path))
+        except Exception as err:
+            log.warning("jupyter-mlm could not record the deletion of %s: %s", path, err)
+            return
         log.debug("jupyter-mlm: %s deleted; its checkpoint history is kept", path)
 
 
@@ -221,7 +224,7 @@ class AsyncHistoryCheckpoints(_HistoryBase, AsyncCheckpoints):
         await asyncio.to_thread(self._rename_all, old_path, new_path)
 
     async def delete_all_checkpoints(self, path: str) -> None:
-        self._keep_history(path)
+        await asyncio.to_thread(self._keep_history, path)
 
 
 def install_checkpoints(contents_manager: Any, service: CheckpointService) -> bool:

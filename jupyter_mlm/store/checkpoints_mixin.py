@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..entities import CheckpointInfo
@@ -16,6 +16,7 @@ from . import engine as db
 from .chunks_mixin import IN_BATCH
 from .schema import (
     checkpoint_datasets,
+    checkpoint_deletions,
     checkpoint_runs,
     checkpoints,
     comments,
@@ -38,6 +39,7 @@ UPDATABLE = frozenset(
         "datasets_detail",
         "error",
         "message",
+        "manifest_id",  # the same content, its saved bytes named too (``keep_saved_bytes``)
     }
 )
 
@@ -179,8 +181,12 @@ class CheckpointsMixin:
             rows = conn.execute(query).all()
             return self._complete(conn, rows), int(total)
 
-    def checkpoint_times(self, repo: str, path: str, limit: int = 100) -> list[tuple[str, float]]:
-        """``(checkpoint_id, created_at)`` of a file's newest checkpoints, newest first."""
+    def checkpoint_times(
+        self, repo: str, path: str, limit: int = 100, deleted_by: str | None = None
+    ) -> list[tuple[str, float]]:
+        """``(checkpoint_id, created_at)`` of a file's newest checkpoints, newest first; with
+        ``deleted_by``, only those made since that user last deleted the file (or a folder
+        above it)."""
         c = checkpoints.c
         query = (
             select(c.checkpoint_id, c.created_at)
@@ -188,8 +194,41 @@ class CheckpointsMixin:
             .order_by(c.created_at.desc(), c.checkpoint_id.desc())
             .limit(limit)
         )
+        if deleted_by is not None:
+            d = checkpoint_deletions.c
+            since = (
+                select(func.max(d.deleted_at))
+                .where(d.repo == repo, d.path.in_(_self_and_folders(path)), d.author == deleted_by)
+                .scalar_subquery()
+            )
+            query = query.where(or_(since.is_(None), c.created_at > since))
         with db.read(self.engine, "list checkpoints") as conn:
             return [(row.checkpoint_id, float(row.created_at)) for row in conn.execute(query)]
+
+    def mark_checkpoints_deleted(self, repo: str, path: str, author: str, at: float) -> None:
+        """Record that ``author`` deleted the file or folder ``path`` at ``at`` (the newest
+        deletion is kept)."""
+        d = checkpoint_deletions.c
+        key = (d.repo == repo, d.path == path, d.author == author)
+        with db.write(self.engine, f"record the deletion of {path!r}") as conn:
+            conn.execute(delete(checkpoint_deletions).where(*key))
+            conn.execute(
+                checkpoint_deletions.insert().values(
+                    repo=repo, path=path, author=author, deleted_at=at
+                )
+            )
+
+    def checkpoints_deleted_at(self, repo: str, path: str, author: str) -> float | None:
+        """When ``author`` last deleted ``path`` or a folder above it; None if never."""
+        paths = _self_and_folders(path)
+        d = checkpoint_deletions.c
+        with db.read(self.engine, f"read the deletions of {path!r}") as conn:
+            found = conn.execute(
+                select(func.max(d.deleted_at)).where(
+                    d.repo == repo, d.path.in_(paths), d.author == author
+                )
+            ).scalar()
+        return None if found is None else float(found)
 
     def latest_checkpoint_time(self, repo: str, path: str, before: float) -> float | None:
         c = checkpoints.c
@@ -351,6 +390,12 @@ class CheckpointsMixin:
                 )
             )
         return infos
+
+
+def _self_and_folders(path: str) -> list[str]:
+    """``a/b/c.ipynb`` → ``a``, ``a/b``, ``a/b/c.ipynb``."""
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def _link_runs(conn: Connection, checkpoint_id: str, run_ids: Sequence[str]) -> None:

@@ -21,8 +21,8 @@ from sqlalchemy import (
 
 #: The Alembic revision this code writes; a store stamped with another known revision is
 #: migrated, an unknown (newer) one is refused.
-SCHEMA_VERSION = "0004"
-KNOWN_VERSIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_VERSION = "0005"
+KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005")
 
 metadata = MetaData(
     naming_convention={
@@ -300,6 +300,17 @@ checkpoint_datasets = Table(
     Column("name", KEY, primary_key=True),
     Column("source", Text, nullable=False),
     Column("origin", String(16), nullable=False),  # run | metadata
+)
+
+# Revision 0005: when a user deleted a file (or a folder above it) in their clone. Its history
+# stays; Jupyter's checkpoint list of a new file at that path starts after the deletion.
+checkpoint_deletions = Table(
+    "checkpoint_deletions",
+    metadata,
+    Column("repo", String(512), primary_key=True),
+    Column("path", String(1024), primary_key=True),
+    Column("author", String(255), primary_key=True),
+    Column("deleted_at", Float, nullable=False),
 )
 
 alembic_version = Table(

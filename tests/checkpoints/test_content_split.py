@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 
 from jupyter_mlm.checkpoints.content import (
     FILE_PIECE,
+    ChunkCache,
     ContentPolicy,
+    canonical,
+    join_bytes,
     join_file,
     join_notebook,
+    keep_saved_bytes,
     manifest_of,
+    named_chunks,
     split_file,
     split_notebook,
 )
+from jupyter_mlm.checkpoints.jupyter_form import EncodedStrings, jupyter_bytes
 
 
 def _notebook(image: str = "iVBORw0KGgo=") -> dict:
@@ -107,3 +114,78 @@ def test_files_round_trip_in_pieces(size):
     assert join_file(manifest, fetch) == data
     with pytest.raises(ValueError, match="not a notebook"):
         join_notebook(manifest, fetch)
+
+
+def _json_output(value) -> dict:
+    return {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+            "data": {"application/json": {"v": value}}}  # fmt: skip
+
+
+def test_the_output_cache_tells_apart_values_python_holds_equal():
+    """Content identity is by canonical bytes: ``0.0``/``-0.0``, ``1``/``1.0``/``true``, a large
+    int and its float each get their own chunk, also when one shared cache saw the other first."""
+    values = [0.0, -0.0, 1, 1.0, True, False, 0, 10**30, 1e30, float("nan"), float("inf"), None]
+    cache = ChunkCache()
+    for first in values:
+        for second in values:
+            got = cache.chunk(_json_output(second))
+            assert got[1] == canonical(_json_output(second)), (first, second)
+            cache.chunk(_json_output(first))
+
+
+def test_the_output_cache_is_one_entry_for_equal_json_in_any_key_order():
+    cache = ChunkCache()
+    a = cache.chunk({"b": 1, "a": [1, {"y": 2, "x": 1}]})
+    b = cache.chunk({"a": [1, {"x": 1, "y": 2}], "b": 1})
+    assert a == b and len(cache._items) == 1
+
+
+def test_a_notebook_in_another_serialisation_keeps_its_bytes_and_jupyters_form_does_not():
+    nb = _notebook()
+    split = split_notebook(nb)
+    assert keep_saved_bytes(split, nb, jupyter_bytes(nb)) is None
+    fetch = _fetcher(split.chunks)
+    assert join_bytes(manifest_of(split.manifest_id, fetch), fetch) == jupyter_bytes(nb)
+
+    data = json.dumps(nb, indent=2).encode()
+    kept = keep_saved_bytes(split, nb, data)
+    assert kept is not None and kept.manifest_id != split.manifest_id
+    fetch = _fetcher({**split.chunks, **kept.chunks})
+    manifest = manifest_of(kept.manifest_id, fetch)
+    assert join_bytes(manifest, fetch) == data
+    assert join_notebook(manifest, fetch) == nb
+    assert named_chunks(manifest, fetch) >= set(manifest["raw"])
+    # outputs a viewer may not see are never served from the raw bytes
+    seen = json.loads(join_bytes(manifest, fetch, outputs=False))
+    assert seen["cells"][1]["outputs"] == []
+    # nor kept at all when the policy left outputs out
+    omitted = split_notebook(nb, ContentPolicy(omit_outputs=("image/*",)))
+    assert keep_saved_bytes(omitted, nb, data) is None
+
+
+def test_outputs_that_are_not_a_list_stay_in_their_cell():
+    nb = _notebook()
+    nb["cells"][1]["outputs"] = None
+    split = split_notebook(nb)
+    fetch = _fetcher(split.chunks)
+    assert join_notebook(manifest_of(split.manifest_id, fetch), fetch) == nb
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0.0, -0.0, float("nan"), float("inf"), -float("inf"), 1e300, 10**40, True, None, [], {},
+     "é\u2028\x00\x1b \"quoted\" \\", [[]], {"a": {}}, {"b": [1, {"c": None}], "a": "x" * 9000}],
+)  # fmt: skip
+def test_jupyter_form_is_what_nbformat_writes(value):
+    strings = EncodedStrings()
+    expected = (json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
+    assert jupyter_bytes(value) == expected
+    assert jupyter_bytes(value, strings) == jupyter_bytes(value, strings) == expected
+
+
+def test_jupyter_form_of_real_notebooks_is_what_nbformat_writes():
+    import nbformat
+
+    nb = nbformat.read(os.path.join(os.path.dirname(__file__), "..", "data", "notebooks",
+                                    "nbformat", "tests", "test4.5.ipynb"), as_version=4)  # fmt: skip
+    assert jupyter_bytes(json.loads(nbformat.writes(nb))) == (nbformat.writes(nb) + "\n").encode()

@@ -58,7 +58,15 @@ def notebook(n_cells: int, edit: int | None = None, images: int = 0, seed: int =
 
 
 def saved(nb: dict) -> bytes:
-    return json.dumps(nb, indent=1).encode()  # as Jupyter writes it
+    """The bytes Jupyter writes for ``nb`` (``nbformat.write``)."""
+    import nbformat
+
+    return (nbformat.writes(nbformat.from_dict(nb)) + "\n").encode()
+
+
+def as_saved(nb: dict) -> dict:
+    """``nb`` as read back from its file (Jupyter writes multi-line text as lists of lines)."""
+    return json.loads(saved(nb))
 
 
 @pytest.fixture
@@ -119,7 +127,7 @@ def test_content_is_recorded_at_once_and_the_git_state_later(service, store, tmp
     info = service.create(str(nb), ADA)
     assert time.monotonic() - started < 5
     assert store.get_checkpoint(info.checkpoint_id).git_state == "pending"
-    assert service.notebook(store, info, ADA.username) == notebook(2)
+    assert service.notebook(store, info, ADA.username) == as_saved(notebook(2))
     release.set()
     assert service.wait(30)
     assert store.get_checkpoint(info.checkpoint_id).git_commit == "c" * 40
@@ -195,7 +203,7 @@ def test_gc_removes_content_no_checkpoint_names_after_the_grace_period(service, 
     # the other image, the edited cell, its block(s) and the manifest
     assert done.removed_chunks == dry.removed_chunks >= 4
     assert store.chunk_bytes() < before - 60_000
-    assert service.notebook(store, kept, ADA.username) == notebook(40, edit=1, images=1)
+    assert service.notebook(store, kept, ADA.username) == as_saved(notebook(40, edit=1, images=1))
 
 
 def test_gc_spares_a_chunk_a_new_save_re_used(service, store, tmp_path):
@@ -215,7 +223,7 @@ def test_gc_spares_a_chunk_a_new_save_re_used(service, store, tmp_path):
         assert other.wait(30)
         other.close()
     assert store.delete_unreferenced_chunks(referenced, time.time() - 3600) == 0
-    assert service.notebook(store, again, BOB.username) == notebook(3, images=1)
+    assert service.notebook(store, again, BOB.username) == as_saved(notebook(3, images=1))
 
 
 def test_mlm_checkpoints_lists_a_notebooks_history(service, store, tmp_path, capsys, monkeypatch):

@@ -68,14 +68,20 @@ async def test_an_unusable_store_never_fails_a_save(
                if r.levelno == logging.WARNING)  # fmt: skip
 
 
-async def test_an_unreadable_file_never_fails_a_save(
+async def test_a_checkpoint_of_a_folder_or_a_missing_file_is_refused_with_a_reason(
     jp_fetch, jp_root_dir: Path, jp_serverapp, mlm_service
 ):
-    """Jupyter asks for a checkpoint of a folder: no exception, a failure on record."""
+    """Jupyter's checkpoint API: 400 for a folder, 404 for a missing file, each with a message
+    (not a 201 naming no checkpoint); nothing is recorded as a failed save."""
+    from tornado.httpclient import HTTPClientError
+
     (jp_root_dir / "folder").mkdir()
-    made = await jp_fetch("api", "contents", "folder", "checkpoints", method="POST", body="")
-    assert made.code == 201
-    assert mlm_service.failures(str(jp_root_dir / "folder"))
+    for path, code, words in (("folder", 400, "is a folder"), ("gone.ipynb", 404, "no file")):
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch("api", "contents", path, "checkpoints", method="POST", body="")
+        assert refused.value.code == code
+        assert words in json.loads(refused.value.response.body)["message"]
+        assert mlm_service.failures(str(jp_root_dir / path)) == []
 
 
 async def test_git_not_installed(jp_fetch, jp_root_dir: Path, mlm_service, monkeypatch, tmp_path):

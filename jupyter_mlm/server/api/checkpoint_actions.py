@@ -16,7 +16,7 @@ from ...entities import CheckpointInfo
 from ...errors import ConflictError, NotFoundError
 from ..paths import check_contents_path
 from . import inputs
-from .checkpoint_content import contents_model
+from .checkpoint_content import restore_model
 from .checkpoints import CheckpointsBase
 from .notebook_paths import contents_path_of, fork_path, is_notebook_of
 
@@ -35,7 +35,7 @@ class RestoreHandler(CheckpointsBase):
             path, abs_path = self.on_server(info, given)
             if os.path.isdir(abs_path):
                 raise ConflictError(f"{path!r} is a folder now; nothing was restored")
-            model = contents_model(self.service, store, info, author.username)
+            model = restore_model(self.service, store, info, author.username)
             undo = None
             if os.path.isfile(abs_path):
                 undo = self.service.create(
@@ -93,7 +93,7 @@ class ForkHandler(CheckpointsBase):
                 raise NotFoundError(f"there is no folder {os.path.dirname(target)!r}")
             if info.kind == "notebook" and not target.endswith(".ipynb"):
                 raise ValueError(f"a notebook's fork needs a path ending in .ipynb: {target!r}")
-            return target, target_abs, contents_model(self.service, store, info, author.username)
+            return target, target_abs, restore_model(self.service, store, info, author.username)
 
         target, target_abs, model = await self.blocking(prepare)
         await ensure_async(self.contents_manager.save(model, target))
