@@ -5,7 +5,8 @@
    does it: ``cm.save(model, path)`` then ``cm.create_checkpoint(path)`` on a real
    ``FileContentsManager``. Baseline: the same with Jupyter's default ``FileCheckpoints`` (a
    copy of the file); ours: with ``HistoryCheckpoints`` installed (content split, hashed and
-   stored on the request path; git state and runs in the background). One small edit (a line
+   stored on the request path; git state, runs and the check that the file is in Jupyter's
+   serialisation in the background). One small edit (a line
    in one cell) before every save; REPS saves per side, interleaved, median. The background
    work of a save is let finish (untimed) before the next one, as saves are seconds apart;
    its time is reported on its own (INFO). Bar: ours <= 1.5x baseline.
