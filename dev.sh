@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for jupyter-mlm.
-#   ./dev.sh test [pytest args...]   install into .venv, ensure PostgreSQL, run ruff, mypy, the
+#   ./dev.sh test [pytest args...]   install into .venv, ensure PostgreSQL, run ruff, mypy, lint-imports, the
 #                                    TypeScript unit tests (vitest) and pytest
 #   ./dev.sh demo                    install into .venv, run the quickstart notebook, open JupyterLab
 set -euo pipefail
@@ -140,6 +140,8 @@ cmd_test() {
   "$VENV/bin/ruff" check "${dirs[@]}" || lint=$?
   say "mypy jupyter_mlm"
   "$VENV/bin/mypy" || lint=$?
+  say "lint-imports (the layers of pyproject.toml)"
+  "$VENV/bin/lint-imports" || lint=$?
   local ts=0
   run_ts_tests || ts=$?
   say "pytest $*"
@@ -151,10 +153,10 @@ cmd_test() {
   if [[ $rc -eq 5 ]]; then
     echo "dev.sh: FAILED: pytest collected no tests (exit code 5) — check the arguments/paths" >&2
   elif [[ $rc -eq 0 && $lint -ne 0 ]]; then
-    echo "dev.sh: FAILED: tests passed but ruff or mypy reported problems (see above)" >&2
+    echo "dev.sh: FAILED: tests passed but ruff, mypy or lint-imports reported problems (see above)" >&2
     rc=1
   elif [[ $lint -ne 0 ]]; then
-    echo "dev.sh: note: ruff or mypy also reported problems (see above)" >&2
+    echo "dev.sh: note: ruff, mypy or lint-imports also reported problems (see above)" >&2
   fi
   exit "$rc"
 }

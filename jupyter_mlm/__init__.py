@@ -56,21 +56,20 @@ _LAZY = {
     "start_run": "tracking.fluent",
     "get_store": "tracking.fluent",
     "Run": "tracking.run",
-    "resolve_store": "config",
-    "set_store": "config",
-    "ConfigError": "errors",
-    "ConflictError": "errors",
-    "MlmError": "errors",
-    "NotFoundError": "errors",
-    "SchemaVersionError": "errors",
-    "StoreError": "errors",
-    "WriterError": "errors",
+    "resolve_store": "store.location",
+    "set_store": "store.location",
+    "ConfigError": "core.errors",
+    "ConflictError": "core.errors",
+    "MlmError": "core.errors",
+    "NotFoundError": "core.errors",
+    "SchemaVersionError": "core.errors",
+    "StoreError": "core.errors",
+    "WriterError": "core.errors",
 }
 
 if TYPE_CHECKING:
     from . import datasets
-    from .config import resolve_store, set_store
-    from .errors import (
+    from .core.errors import (
         ConfigError,
         ConflictError,
         MlmError,
@@ -79,6 +78,7 @@ if TYPE_CHECKING:
         StoreError,
         WriterError,
     )
+    from .store.location import resolve_store, set_store
     from .tracking.fluent import (
         active_run,
         dataset,
@@ -99,9 +99,9 @@ if TYPE_CHECKING:
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext jupyter_mlm``: registers ``%mlm_track`` and, in a kernel, the comm target the
     labextension links to (IPython is imported only here)."""
-    from . import kernel_link
     from .capture import notebook  # noqa: F401 - records the kernel's starting folder
-    from .magics import TrackMagics
+    from .ipython import kernel_link
+    from .ipython.magics import TrackMagics
 
     ipython.register_magics(TrackMagics)
     kernel_link.install(ipython)

@@ -15,7 +15,7 @@ import time
 from argparse import ArgumentParser
 from pathlib import Path
 
-from .config import StoreLocation, resolve_store
+from .store.location import StoreLocation, resolve_store
 
 EXPERIMENT, METRIC, CELL_TIMEOUT = "digits-mlp", "val_accuracy", 600
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "quickstart.ipynb"

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import jupyter_mlm as mlm
-from jupyter_mlm.config import location_from
 from jupyter_mlm.store import open_store
 from jupyter_mlm.store.base import Store
+from jupyter_mlm.store.location import location_from
 
 from .pg_server import postgres_uri_from_env, start_postgres
 

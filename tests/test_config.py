@@ -9,9 +9,9 @@ import sys
 import pytest
 
 import jupyter_mlm as mlm
-from jupyter_mlm.config import redact_uri, resolve_store
-from jupyter_mlm.errors import ConfigError
+from jupyter_mlm.core.errors import ConfigError
 from jupyter_mlm.store import open_store
+from jupyter_mlm.store.location import redact_uri, resolve_store
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ import pytest
 
 import jupyter_mlm as mlm
 from jupyter_mlm import demo
-from jupyter_mlm.config import location_from
 from jupyter_mlm.store import open_store
+from jupyter_mlm.store.location import location_from
 
 # What notebooks/quickstart.ipynb does: a 3 x 2 grid of runs, 15 epochs each.
 GRID = sorted((lr, hidden) for lr in (0.0003, 0.003, 0.03) for hidden in (16, 64))

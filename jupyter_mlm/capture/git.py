@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import find_repo_root
+from ..core.repo import find_repo_root
 from .urls import remote_identity, strip_credentials
 
 if TYPE_CHECKING:

@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import blake3
-
+from ..core.hashing import blake3_hex as chunk_id
 from .jupyter_form import EncodedStrings, jupyter_bytes
 
 NOTEBOOK_FORMAT = "mlm-notebook/1"
@@ -68,10 +67,6 @@ class Split:
 def canonical(obj: Any) -> bytes:
     """The one byte form of a JSON value: sorted keys, no spaces, UTF-8."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def chunk_id(data: bytes) -> str:
-    return blake3.blake3(data).hexdigest()
 
 
 class ChunkCache:

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..capture.urls import scrub_text
-from ..entities import CheckpointInfo
-from ..errors import NotFoundError
+from ..core.entities import CheckpointInfo
+from ..core.errors import NotFoundError
+from ..core.hashing import blake3_hex
 from ..store.base import Store
 from .author import Author
 from .completion import Completion
@@ -72,9 +73,9 @@ class Failure:
 
 
 def _default_store_for(path: str) -> Store:
-    from ..tracking.fluent import get_store
+    from ..store.opened import opened_for
 
-    return get_store(path)
+    return opened_for(path)
 
 
 class CheckpointService:
@@ -161,7 +162,7 @@ class CheckpointService:
                 data = f.read()
         now = time.time()
         store = self.store_for(abs_path)
-        content_hash = _blake3(data)
+        content_hash = blake3_hex(data)
         recent_key = (ref.abs_path, author.username[:255])
         if (
             if_changed
@@ -428,12 +429,6 @@ def check_notebook(nb: Any) -> None:
     cells = nb.get("cells")
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
         raise ValueError("not a notebook: cells is not a list of objects")
-
-
-def _blake3(data: bytes) -> str:
-    import blake3
-
-    return blake3.blake3(data).hexdigest()
 
 
 __all__ = ["CheckpointService", "CheckpointSettings", "Failure", "default_service"]

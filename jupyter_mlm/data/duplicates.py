@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import blake3
 import xxhash
 
+from ..core.hashing import blake3_hex
 from .duplicate_report import DuplicateGroup, DuplicateReport
 from .duplicate_sources import (
     is_local,
@@ -47,7 +48,7 @@ _BATCH_FILES = 64  # ...or this many files
 _BLOB_ID = re.compile(r"^[0-9a-f]{64}$")
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-EMPTY_ID = blake3.blake3(b"").hexdigest()
+EMPTY_ID = blake3_hex(b"")
 
 T = TypeVar("T")
 
@@ -198,7 +199,7 @@ def _first_pass(f: _File) -> bytes | None:
             if len(head) != f.size:
                 return None
             if f.fs is not None and f.content_id is None:  # spares a second download
-                f.content_id = blake3.blake3(head).hexdigest()
+                f.content_id = blake3_hex(head)
         else:
             head, tail = _read_edges(f)
             if len(head) != EDGE or len(tail) != EDGE:

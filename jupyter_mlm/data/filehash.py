@@ -18,7 +18,8 @@ from typing import NoReturn, TypeAlias
 
 import blake3
 
-from ..errors import MlmError
+from ..core.errors import MlmError
+from ..core.hashing import blake3_hex
 
 SMALL_FILE = 4 << 20  # below this, read + hash in one call; at or above, mmap + all cores
 RETRIES = 3
@@ -91,7 +92,7 @@ def _hash_fd(fd: int, size: int, threads: bool) -> str:
             parts.append(chunk)
             remaining -= len(chunk)
         data = parts[0] if len(parts) == 1 else b"".join(parts)
-        return blake3.blake3(data).hexdigest()
+        return blake3_hex(data)
     hasher = blake3.blake3(max_threads=blake3.blake3.AUTO if threads else 1)
     with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as mapped:
         if hasattr(mapped, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):

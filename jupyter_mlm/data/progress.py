@@ -7,10 +7,13 @@ from typing import Any
 
 
 def make_tqdm(**kw: Any) -> Any:
-    try:
-        import ipywidgets  # noqa: F401
+    """tqdm's notebook bar when ipywidgets is installed (tqdm.auto would warn in a kernel
+    without it), else the terminal bar; asked without importing ipywidgets ourselves."""
+    from importlib.util import find_spec
+
+    if find_spec("ipywidgets") is not None:
         from tqdm.auto import tqdm
-    except ImportError:  # tqdm.auto would warn in a kernel without ipywidgets
+    else:
         from tqdm import tqdm
     return tqdm(**kw)
 
@@ -25,12 +28,7 @@ class progress_bar:
     def __enter__(self):  # -> Callable[[int, int], None] | None
         if not self.enabled:
             return None
-        try:
-            import ipywidgets  # noqa: F401
-            from tqdm.auto import tqdm
-        except ImportError:
-            from tqdm import tqdm
-        self.bar = tqdm(desc=self.desc, unit="B", unit_scale=True, delay=1.0, leave=False)
+        self.bar = make_tqdm(desc=self.desc, unit="B", unit_scale=True, delay=1.0, leave=False)
         return self.update
 
     def update(self, bytes_done: int, files_done: int) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..entities import DatasetVersionInfo
+from ..core.entities import DatasetVersionInfo
 from ..store.liveness import current_user
 from .frames import hash_array, hash_frame, is_array, is_frame
 from .progress import progress_bar

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..entities import DatasetUse, DatasetVersionInfo
+from ..core.entities import DatasetUse, DatasetVersionInfo, RunList
 from .sources import Described, describe
 
 if TYPE_CHECKING:
@@ -53,10 +53,8 @@ class DatasetVersion:
         rows = json.loads(self._store.blobs.get_bytes(self.info.manifest_blob))
         return [{"path": p, "size": s, "content_id": h} for p, s, h in rows]
 
-    def runs(self):  # -> RunList
+    def runs(self) -> RunList:
         """Runs that read or wrote this content (under any name)."""
-        from ..tracking.fluent import RunList
-
         return RunList(self._store.search_runs(dataset=self.content_id, include_archived=True))
 
     def uses(self) -> list[DatasetUse]:

@@ -28,8 +28,8 @@ from tornado.web import HTTPError
 from traitlets import Instance, default
 
 from ..checkpoints import Author, CheckpointService, author_for, default_service
-from ..entities import CheckpointInfo
-from ..errors import NotFoundError
+from ..core.entities import CheckpointInfo
+from ..core.errors import NotFoundError
 from ..store.base import Store
 from .api.checkpoint_content import restore_model
 from .identity import current_author, handler_author

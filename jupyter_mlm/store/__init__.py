@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import threading
 
-from ..config import StoreLocation, location_from, resolve_store
-from ..errors import StoreError
+from ..core.errors import StoreError
 from .base import Store
+from .location import StoreLocation, location_from, resolve_store
 
 __all__ = ["Store", "open_store"]
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from ..entities import CheckpointInfo, Comment, Experiment, RunInfo
-from ..errors import NotFoundError
+from ..core.entities import CheckpointInfo, Comment, Experiment, RunInfo
+from ..core.errors import NotFoundError
 from . import engine as db
 from . import liveness
 from .schema import BLOB_REFERENCES, comments, experiments, metric_blocks, metric_summaries, runs

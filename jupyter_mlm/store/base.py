@@ -6,7 +6,7 @@ import abc
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..entities import (
+from ..core.entities import (
     Artifact,
     CheckpointInfo,
     Comment,
@@ -22,7 +22,7 @@ from .blobs import BlobStore
 if TYPE_CHECKING:
     import numpy as np
 
-    from .metric_blocks import SeriesChunk
+    from ..core.series import SeriesChunk
 
 Where = str | Mapping[str, Any] | None
 
@@ -209,6 +209,12 @@ class Store(abc.ABC):
     def put_chunks(self, chunks: Mapping[str, bytes]) -> int: ...
     @abc.abstractmethod
     def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]: ...
+    @abc.abstractmethod
+    def manifest_ids(self) -> list[str]: ...
+    @abc.abstractmethod
+    def delete_unreferenced_chunks(
+        self, referenced: set[str], older_than: float, *, dry_run: bool = False
+    ) -> int: ...
     @abc.abstractmethod
     def insert_checkpoint(self, row: Mapping[str, Any]) -> None: ...
     @abc.abstractmethod

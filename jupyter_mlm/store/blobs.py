@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from ..errors import NotFoundError, StoreError
+from ..core.errors import NotFoundError, StoreError
+from ..core.hashing import blake3_hex
 
 CHUNK = 1 << 20
 _BLOB_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -21,11 +22,7 @@ _BLOB_ID = re.compile(r"^[0-9a-f]{64}$")
 
 def hash_bytes(data: bytes | memoryview) -> str:
     """The project's content id of ``data``."""
-    import blake3
-
-    return blake3.blake3(
-        data, max_threads=blake3.blake3.AUTO if len(data) > 1 << 24 else 1
-    ).hexdigest()
+    return blake3_hex(data)
 
 
 def check_blob_id(blob_id: str) -> str:

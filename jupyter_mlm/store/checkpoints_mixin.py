@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..entities import CheckpointInfo
-from ..errors import NotFoundError
+from ..core.entities import CheckpointInfo
+from ..core.errors import NotFoundError
 from . import engine as db
 from .chunks_mixin import IN_BATCH
 from .schema import (

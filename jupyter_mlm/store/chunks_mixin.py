@@ -9,11 +9,11 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import blake3
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import StoreError
+from ..core.errors import StoreError
+from ..core.hashing import blake3_hex as chunk_id
 from . import engine as db
 from .schema import checkpoint_chunks, checkpoints
 
@@ -25,10 +25,6 @@ _MIN_SAVING = 0.1
 # gc grace periods at least this long are safe while servers save.
 TOUCH_AFTER = 600.0
 _MAX_CONFIRMED = 200_000
-
-
-def chunk_id(data: bytes) -> str:
-    return blake3.blake3(data).hexdigest()
 
 
 class ChunksMixin:

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import exc, select
 from sqlalchemy.engine import Connection, Engine
 
-from ..entities import DatasetUse, DatasetVersionInfo, RunInfo
-from ..errors import NotFoundError
-from ..validation import check_key
+from ..core.entities import DatasetUse, DatasetVersionInfo, RunInfo
+from ..core.errors import NotFoundError
+from ..core.validation import check_key
 from . import engine as db
 from .schema import dataset_versions, run_datasets
 

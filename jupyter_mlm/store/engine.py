@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine
 
-from ..config import redact_uri
-from ..errors import StoreError
+from ..core.errors import StoreError
+from .location import redact_uri
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Engine
 
-from ..entities import Artifact, LoggedBlob
-from ..validation import check_key
+from ..core.entities import Artifact, LoggedBlob
+from ..core.validation import check_key
 from . import engine as db
 from .blobs import BlobStore
 from .schema import artifacts, images, texts

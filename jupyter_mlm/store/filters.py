@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, exists, not_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..validation import param_json, param_number
+from ..core.validation import param_json, param_number
 from .schema import metric_summaries, params, runs, tags
 
 ATTRIBUTES = ("status", "name", "run_id", "user", "host", "start_time", "end_time", "parent_run_id")

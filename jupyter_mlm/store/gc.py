@@ -1,23 +1,21 @@
-"""Garbage collection of blobs no run refers to any more, and of checkpoint content chunks no
-checkpoint names any more.
+"""Garbage collection of blobs no run refers to any more (checkpoint content chunks are the
+checkpoint domain's: ``checkpoints.gc``).
 
-Safe while other processes write: a blob or chunk younger than the grace period is never removed
-(writers touch a blob or chunk they re-use, and removal re-checks its time); blob references are
-read after the candidates are listed."""
+Safe while other processes write: a blob younger than the grace period is never removed
+(writers touch a blob they re-use, and removal re-checks its time); blob references are read
+after the candidates are listed."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .base import Store
 from .blobs import LocalBlobStore, stale_temp_files
 
 DEFAULT_GRACE_SECONDS = 3600.0
-_MANIFEST_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class GcReport:
     freed_bytes: int
     kept: int
     dry_run: bool
-    removed_chunks: int = 0  # checkpoint content chunks
+    removed_chunks: int = 0  # checkpoint content chunks (``checkpoints.gc``)
 
 
 def collect_garbage(
@@ -49,27 +47,4 @@ def collect_garbage(
         for tmp in stale_temp_files(store.blobs.root, cutoff):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-    chunks = _collect_chunks(store, cutoff, dry_run)
-    return GcReport(removed, freed, kept, dry_run, chunks)
-
-
-def _collect_chunks(store: Store, cutoff: float, dry_run: bool) -> int:
-    """Remove checkpoint chunks older than ``cutoff`` that no checkpoint's manifest names."""
-    from ..checkpoints.content import manifest_of, named_chunks
-    from .chunks_mixin import ChunksMixin
-
-    if not isinstance(store, ChunksMixin):
-        return 0
-    manifests = list(dict.fromkeys(store.manifest_ids()))
-    referenced = set(manifests)
-    for start in range(0, len(manifests), _MANIFEST_BATCH):
-        fetched = store.get_chunks(manifests[start : start + _MANIFEST_BATCH])
-        for manifest_id in fetched:
-            manifest = manifest_of(manifest_id, _already(fetched))
-            referenced |= named_chunks(manifest, store.get_chunks)
-    return store.delete_unreferenced_chunks(referenced, cutoff, dry_run=dry_run)
-
-
-def _already(chunks: Mapping[str, bytes]) -> Callable[[Iterable[str]], Mapping[str, bytes]]:
-    """A fetch that answers from chunks already read."""
-    return lambda _ids: chunks
+    return GcReport(removed, freed, kept, dry_run)

@@ -5,36 +5,15 @@ float64 unix time). Reading a million points is a hundred rows, not a million.""
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
+from ..core.series import SeriesChunk
 from .schema import metric_blocks, metric_summaries
 
 BLOCK_POINTS = 8192
 _I8 = struct.Struct("<q")
-
-
-@dataclass(frozen=True)
-class SeriesChunk:
-    """New points of one series, packed, with the summary of just these points."""
-
-    run_id: str
-    key: str
-    steps: bytes
-    values: bytes
-    times: bytes
-    n: int
-    last_value: float
-    last_step: int
-    last_time: float
-    min: float | None  # NaN ignored; None when every value is NaN
-    max: float | None
-    sum: float
-
-    def step_at(self, i: int) -> int:
-        return _I8.unpack_from(self.steps, i * 8)[0]
 
 
 def write_chunks(

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import SchemaVersionError, StoreError
+from ..core.errors import SchemaVersionError, StoreError
 from . import engine as db
 from .schema import KNOWN_VERSIONS, SCHEMA_VERSION, alembic_version, metadata
 

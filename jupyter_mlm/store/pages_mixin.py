@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from ..entities import LeaderboardRow, RunInfo
+from ..core.entities import LeaderboardRow, RunInfo
 from . import engine as db
 from . import search
 from .base import Where

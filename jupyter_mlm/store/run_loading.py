@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..entities import MetricSummary, RunInfo
+from ..core.entities import MetricSummary, RunInfo
 from . import engine as db
 from . import liveness
 from .schema import experiments, metric_summaries, params, runs

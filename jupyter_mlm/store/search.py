@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..entities import LeaderboardRow
+from ..core.entities import LeaderboardRow
 from . import liveness
 from .base import Where
 from .filters import parse_order, where_sql

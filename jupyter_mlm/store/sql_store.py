@@ -13,9 +13,17 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exc, select, update
 from sqlalchemy.engine import Connection
 
-from ..entities import Experiment, LeaderboardRow, RunInfo
-from ..errors import ConflictError, NotFoundError
-from ..validation import check_key, check_mapping, check_status, param_json, param_number, tag_value
+from ..core.entities import Experiment, LeaderboardRow, RunInfo
+from ..core.errors import ConflictError, NotFoundError
+from ..core.series import SeriesChunk
+from ..core.validation import (
+    check_key,
+    check_mapping,
+    check_status,
+    param_json,
+    param_number,
+    tag_value,
+)
 from . import engine as db
 from . import liveness
 from .admin_mixin import AdminMixin
@@ -25,7 +33,7 @@ from .checkpoints_mixin import CheckpointsMixin
 from .chunks_mixin import ChunksMixin
 from .datasets_mixin import DatasetsMixin
 from .files_mixin import FilesMixin
-from .metric_blocks import SeriesChunk, write_chunks
+from .metric_blocks import write_chunks
 from .migrate import ensure_schema
 from .naming import run_name
 from .pages_mixin import RunPagesMixin

@@ -10,10 +10,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ..config import StoreLocation, resolve_store
-from ..entities import LeaderboardRow, RunInfo
-from ..errors import MlmError
+from ..core.entities import LeaderboardRow, RunInfo, RunList
+from ..core.errors import MlmError
 from ..store.base import Store, Where
+from ..store.location import StoreLocation, on_store_change, resolve_store
 from .run import Run
 from .writer import Writer
 
@@ -55,8 +55,14 @@ def _replay_quietly(writer: Writer) -> None:
 
 def reset_store_cache() -> None:
     """Forget opened stores (after ``set_store``); open runs keep writing to theirs."""
+    from ..store.opened import forget_opened
+
     with _lock:
         _stores.clear()
+    forget_opened()
+
+
+on_store_change(reset_store_cache)
 
 
 def start_run(
@@ -141,6 +147,7 @@ def resume_run(run_id: str) -> Run:
 
 
 def _adopt(run: Run) -> Run:
+    run._on_finish = _forget
     with _lock:
         _active.append(run)
         _open[run.run_id] = run
@@ -169,17 +176,6 @@ def log(metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None,
 
 def get_run(run_id: str) -> RunInfo:
     return get_store().get_run(run_id)
-
-
-class RunList(list):
-    """A list of ``RunInfo`` with ``to_pandas()``."""
-
-    def to_pandas(self):  # -> pandas.DataFrame
-        try:
-            import pandas as pd
-        except ImportError as err:
-            raise ImportError("to_pandas() needs pandas: pip install pandas") from err
-        return pd.DataFrame([r.as_row() for r in self])
 
 
 def runs(

@@ -12,10 +12,10 @@ import re
 import warnings
 from pathlib import Path
 
-from ..config import StoreLocation
+from ..core.series import SeriesChunk
 from ..store.base import Store
 from ..store.liveness import hostname, is_dead, own_token
-from ..store.metric_blocks import SeriesChunk
+from ..store.location import StoreLocation
 
 _MAGIC = b"MLMJ1\n"
 _NAME = re.compile(r"^(?P<host>.+)--(?P<pid>\d+)--(?P<token>[^-]+)--(?P<seq>\d{12})\.mlmj$")

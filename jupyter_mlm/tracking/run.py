@@ -7,12 +7,12 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..entities import Artifact, LoggedBlob, RunInfo
-from ..errors import MlmError, WriterError
-from ..validation import check_key, check_status, metric_value
+from ..core.entities import Artifact, LoggedBlob, RunInfo
+from ..core.errors import MlmError, WriterError
+from ..core.validation import check_key, check_status, metric_value
 from .series import PointBuffer, Slot
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class Run:
         self._writer_error: WriterError | None = None
         self._ended_why = "has ended; start or resume a run to log"
         self._context_recorded: threading.Event | None = None  # set once captured
+        self._on_finish: Callable[[Run], None] | None = None  # the module API forgets it
         for key, step in last_steps.items():
             self._new_key(key, step + 1)
         writer.register(self)
@@ -217,9 +218,8 @@ class Run:
         finally:
             self._writer.unregister(self)
             self._store.end_run(self.run_id, status, error)
-            from . import fluent
-
-            fluent._forget(self)
+            if self._on_finish is not None:
+                self._on_finish(self)
         if self._writer_error is not None:
             self._raise_writer_error()
 

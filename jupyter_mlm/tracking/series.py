@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Callable
 from typing import Any
 
-from ..store.metric_blocks import SeriesChunk
+from ..core.series import SeriesChunk
 
 _SWAP = sys.byteorder != "little"
 

@@ -11,10 +11,10 @@ import traceback
 import warnings
 from typing import TYPE_CHECKING
 
-from ..errors import WriterError
+from ..core.errors import WriterError
+from ..core.series import SeriesChunk
 from ..store.base import Store
 from ..store.liveness import HEARTBEAT_INTERVAL
-from ..store.metric_blocks import SeriesChunk
 from .journal import Journal
 from .series import pack
 

@@ -12,11 +12,11 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ..core.downsample import minmax
 from ._bundle import Bundle
-from ._downsample import minmax
 
 if TYPE_CHECKING:
-    from ..entities import RunInfo
+    from ..core.entities import RunInfo
     from ..store.base import Store
     from ..tracking.run import Run
 

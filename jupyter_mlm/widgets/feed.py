@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .live_chart import LiveChart
 
 if TYPE_CHECKING:
-    from ..entities import RunInfo
+    from ..core.entities import RunInfo
     from ..store.base import Store
     from ..tracking.run import Run
 

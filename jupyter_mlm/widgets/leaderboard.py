@@ -18,7 +18,7 @@ from ._bundle import Bundle
 from .compare import Compare, _jsonable
 
 if TYPE_CHECKING:
-    from ..entities import LeaderboardRow
+    from ..core.entities import LeaderboardRow
     from ..store.base import Store, Where
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-from ._downsample import SeriesView, minmax
+from ..core.downsample import SeriesView, minmax
 
 _BUNDLE = Path(__file__).parent.parent / "static" / "live_chart.js"
 

@@ -17,7 +17,7 @@ import traitlets as t
 from ._bundle import Bundle
 
 if TYPE_CHECKING:
-    from ..entities import RunInfo
+    from ..core.entities import RunInfo
     from ..store.base import Where
 
 

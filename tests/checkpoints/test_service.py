@@ -28,8 +28,8 @@ from jupyter_mlm.checkpoints.content import (
     named_chunks,
     split_notebook,
 )
+from jupyter_mlm.checkpoints.gc import collect_garbage
 from jupyter_mlm.store import open_store, schema
-from jupyter_mlm.store.gc import collect_garbage
 
 ADA = Author("ada@example.com", "Ada", "git")
 BOB = Author("bob@example.com", "Bob", "git")

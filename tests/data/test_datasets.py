@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import jupyter_mlm as mlm
+from jupyter_mlm.core.errors import NotFoundError
 from jupyter_mlm.data.sources import redact_url
-from jupyter_mlm.errors import NotFoundError
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from pathlib import Path
 import blake3
 import pytest
 
+from jupyter_mlm.core.errors import MlmError
 from jupyter_mlm.data import filehash
 from jupyter_mlm.data.filehash import SMALL_FILE, DataChangedError, hash_file
-from jupyter_mlm.errors import MlmError
 
 
 def b3(data: bytes) -> str:

@@ -18,7 +18,7 @@ from jupyter_client.manager import start_new_kernel
 
 from jupyter_mlm.checkpoints import Author, CheckpointService
 from jupyter_mlm.checkpoints.content import join_notebook, manifest_of
-from jupyter_mlm.kernel_link import TARGET, _shows
+from jupyter_mlm.ipython.kernel_link import TARGET, _shows
 from jupyter_mlm.store import open_store
 from jupyter_mlm.tracking.capture_hook import NOTEBOOK_ARTIFACT
 
@@ -188,7 +188,7 @@ def test_a_linked_frontend_checkpoints_the_open_notebook(kernel: Frontend, repo:
 
 def test_a_silent_frontend_falls_back_to_the_saved_file(kernel: Frontend, repo: Path):
     kernel.link()
-    kernel.execute("import jupyter_mlm.kernel_link as k; k.CHECKPOINT_REPLY_WAIT = 1")
+    kernel.execute("import jupyter_mlm.ipython.kernel_link as k; k.CHECKPOINT_REPLY_WAIT = 1")
     t0 = time.monotonic()
     printed = kernel.execute('%mlm_track checkpoint -m "nobody answers"')
     assert time.monotonic() - t0 < 10
@@ -205,7 +205,7 @@ def test_a_frontend_error_read_in_time_ends_the_wait(kernel: Frontend, repo: Pat
     """When the kernel can read the ack while it waits (here an async cell, whose awaits let
     ipykernel dispatch comm messages), a failed save ends the wait at once."""
     kernel.link()
-    code = ("import asyncio, time\nfrom jupyter_mlm import kernel_link as k\nt0 = time.monotonic()\n"
+    code = ("import asyncio, time\nfrom jupyter_mlm.ipython import kernel_link as k\nt0 = time.monotonic()\n"
             f"got = await asyncio.to_thread(k.checkpoint_from_frontend, {str(repo / 'nb.ipynb')!r}, "
             "'m', timeout=30)\nprint(got.info, got.why_not, time.monotonic() - t0 < 20)")  # fmt: skip
     printed = kernel.execute(code, lambda r: kernel.ack(r, status="error", error="disk full"))

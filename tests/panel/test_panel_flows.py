@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_mlm.config import location_from
 from jupyter_mlm.store import open_store
+from jupyter_mlm.store.location import location_from
 from tests.browser.conftest import REPO, _stop, start_jupyter
 
 from .conftest import (

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from jupyter_mlm.config import location_from
 from jupyter_mlm.store import open_store
+from jupyter_mlm.store.location import location_from
 from jupyter_mlm.tracking.capture_hook import NOTEBOOK_ARTIFACT
 from tests.browser.conftest import JupyterServer, _stop, start_jupyter
 from tests.panel.conftest import KERNEL_TIMEOUT_MS, VIEWPORT, LabUser, make_repo
@@ -30,7 +30,7 @@ CELLS = [
     "x = 1",
     '%mlm_track checkpoint -m "with my edit"',
     "import jupyter_mlm as mlm\nrun = mlm.start_run('linked')\nrun.finish()\nprint('RUN', run.run_id)",
-    "from jupyter_mlm import kernel_link\nprint('LINKS', len(kernel_link._links))",
+    "from jupyter_mlm.ipython import kernel_link\nprint('LINKS', len(kernel_link._links))",
 ]
 EDIT_CELL, CHECKPOINT_CELL, RUN_CELL, LINKS_CELL = 1, 2, 3, 4
 FIRST_EDIT = "x = 'my unsaved edit'"

@@ -9,7 +9,7 @@ import time
 import blake3
 import pytest
 
-from jupyter_mlm.errors import NotFoundError
+from jupyter_mlm.core.errors import NotFoundError
 from jupyter_mlm.store import open_store
 from jupyter_mlm.store.blobs import LocalBlobStore
 from jupyter_mlm.store.gc import collect_garbage

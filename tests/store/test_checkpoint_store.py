@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from jupyter_mlm.checkpoints.content import join_notebook, manifest_of, split_notebook
-from jupyter_mlm.errors import NotFoundError, StoreError
+from jupyter_mlm.core.errors import NotFoundError, StoreError
 
 
 def _nb(sources, image=b""):

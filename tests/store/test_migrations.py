@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from jupyter_mlm.errors import SchemaVersionError, StoreError
+from jupyter_mlm.core.errors import SchemaVersionError, StoreError
 from jupyter_mlm.store import engine as db
 from jupyter_mlm.store import open_store
 from jupyter_mlm.store.migrate import MIGRATIONS_DIR, alembic_config, upgrade
@@ -98,7 +98,7 @@ def test_unwritable_store_folder_is_a_clear_error(tmp_path):
 
 
 def test_postgres_keeps_metric_blocks_uncompressed_on_both_paths(pg_admin_uri, tmp_path):
-    from jupyter_mlm.config import location_from
+    from jupyter_mlm.store.location import location_from
 
     from ..conftest import fresh_pg_database
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from array import array
 
-from jupyter_mlm.entities import DatasetVersionInfo
+from jupyter_mlm.core.entities import DatasetVersionInfo
 from jupyter_mlm.tracking.series import pack
 
 

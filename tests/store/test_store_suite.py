@@ -8,7 +8,7 @@ from array import array
 import numpy as np
 import pytest
 
-from jupyter_mlm.errors import ConflictError, NotFoundError
+from jupyter_mlm.core.errors import ConflictError, NotFoundError
 from jupyter_mlm.store.metric_blocks import BLOCK_POINTS
 from jupyter_mlm.tracking.series import pack
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import jupyter_mlm as mlm
-from jupyter_mlm.config import location_from
-from jupyter_mlm.errors import WriterError
+from jupyter_mlm.core.errors import WriterError
 from jupyter_mlm.store import open_store
+from jupyter_mlm.store.location import location_from
 from jupyter_mlm.tracking import run as run_module
 from jupyter_mlm.tracking.journal import Journal, journal_dir
 from jupyter_mlm.tracking.series import pack

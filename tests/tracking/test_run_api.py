@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import jupyter_mlm as mlm
-from jupyter_mlm.errors import ConflictError, MlmError, NotFoundError
+from jupyter_mlm.core.errors import ConflictError, MlmError, NotFoundError
 
 
 def test_logged_points_are_read_back_with_auto_steps(tracking):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jupyter_mlm.widgets._downsample import SeriesView, minmax
+from jupyter_mlm.core.downsample import SeriesView, minmax
 
 
 def test_a_million_points_become_at_most_two_per_bucket() -> None:

@@ -14,7 +14,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError
 
 from ...checkpoints import Author, CheckpointService
-from ...errors import ConfigError, ConflictError, NotFoundError, StoreError
+from ...core.errors import ConfigError, ConflictError, NotFoundError, StoreError
 from ...store.base import Store
 from ..identity import handler_author
 from ..paths import os_path

@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import blake3
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ...checkpoints import Author, CheckpointService
-from ...entities import CheckpointInfo
-from ...errors import ConflictError, NotFoundError
+from ...core.entities import CheckpointInfo
+from ...core.errors import ConflictError, NotFoundError
+from ...core.hashing import blake3_hex
 from ..paths import check_contents_path
 from . import inputs
 from .checkpoint_content import restore_model
@@ -119,7 +119,7 @@ def labelled_checkpoint(
         newest is not None
         and newest.author == author.username
         and newest.message is None
-        and newest.content_hash == blake3.blake3(data).hexdigest()
+        and newest.content_hash == blake3_hex(data)
     ):
         store = service.store_for(abs_path)
         store.update_checkpoint(newest.checkpoint_id, {"message": message})

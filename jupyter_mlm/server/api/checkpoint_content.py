@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from ...checkpoints import CheckpointService
-from ...entities import CheckpointInfo
+from ...core.entities import CheckpointInfo
 from ...store.base import Store
 
 

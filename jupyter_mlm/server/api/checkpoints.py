@@ -9,8 +9,8 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...entities import CheckpointInfo
-from ...errors import ConflictError
+from ...core.entities import CheckpointInfo
+from ...core.errors import ConflictError
 from ...store.base import Store
 from ..paths import check_contents_path
 from . import inputs

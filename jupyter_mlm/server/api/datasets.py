@@ -9,8 +9,8 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...errors import NotFoundError
-from ...validation import check_key
+from ...core.errors import NotFoundError
+from ...core.validation import check_key
 from . import shapes
 from .base import MlmHandler
 

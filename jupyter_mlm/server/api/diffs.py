@@ -11,8 +11,8 @@ from tornado import web
 
 from ...checkpoints.diffing import diff_notebooks
 from ...checkpoints.gitstate import file_at_commit
-from ...entities import CheckpointInfo
-from ...errors import ConflictError, NotFoundError
+from ...core.entities import CheckpointInfo
+from ...core.errors import ConflictError, NotFoundError
 from . import inputs
 from .checkpoint_content import outputs_hidden
 from .checkpoints import CheckpointsBase

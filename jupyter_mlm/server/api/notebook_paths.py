@@ -8,8 +8,8 @@ import os
 from collections.abc import Callable
 
 from ...checkpoints import CheckpointService
-from ...entities import CheckpointInfo
-from ...errors import ConflictError
+from ...core.entities import CheckpointInfo
+from ...core.errors import ConflictError
 
 
 def contents_path_of(

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ...entities import (
+from ...core.entities import (
     Comment,
     DatasetUse,
     DatasetVersionInfo,

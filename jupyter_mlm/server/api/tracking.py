@@ -9,11 +9,11 @@ import numpy as np
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...errors import NotFoundError
+from ...core.downsample import minmax
+from ...core.errors import NotFoundError
+from ...core.validation import RUN_STATUSES, check_key
 from ...store.base import Store
 from ...store.search import AGGS, GOALS
-from ...validation import RUN_STATUSES, check_key
-from ...widgets._downsample import minmax
 from . import inputs, shapes
 from .base import MAX_LIMIT, MlmHandler
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
-from . import magics_args as args_mod
-from .errors import MlmError
-from .magics_args import UsageError
+from ..core import text
+from ..core.errors import MlmError
+from . import args as args_mod
+from .args import UsageError
 
 #: Seconds ``%mlm_track checkpoint`` waits for the git state, runs and datasets.
 CHECKPOINT_WAIT = 10.0
@@ -39,7 +40,7 @@ class TrackMagics(Magics):
     def mlm_track_cell(self, line: str, cell: str) -> None:
         """%%mlm_track EXPERIMENT [options]: the cell is one run; its literal assignments
         (``lr = 3e-4``) become params."""
-        import jupyter_mlm as mlm
+        from ..tracking import fluent as mlm
 
         try:
             ns = args_mod.cell_parser().parse_args(shlex.split(line))
@@ -71,7 +72,7 @@ class TrackMagics(Magics):
 
     # subcommands ---------------------------------------------------------------------------
     def _start(self, ns: Any) -> None:
-        import jupyter_mlm as mlm
+        from ..tracking import fluent as mlm
 
         run = mlm.start_run(
             ns.experiment,
@@ -87,12 +88,12 @@ class TrackMagics(Magics):
             )
             from IPython.display import display
 
-            from .widgets import live
+            from ..widgets import live
 
             display(live(run, baseline=ns.baseline))
 
     def _stop(self, ns: Any) -> None:
-        import jupyter_mlm as mlm
+        from ..tracking import fluent as mlm
 
         run = mlm.active_run()
         if run is None:
@@ -100,10 +101,10 @@ class TrackMagics(Magics):
             return
         run.finish(ns.status)
         info = run.info
-        print(f"run {info.name} {info.status} after {_duration(info.start_time, info.end_time)}")
+        print(f"run {info.name} {info.status} after {text.duration(info.start_time, info.end_time)}")
 
     def _status(self, ns: Any) -> None:
-        import jupyter_mlm as mlm
+        from ..tracking import fluent as mlm
 
         run = mlm.active_run()
         if run is None:
@@ -112,14 +113,14 @@ class TrackMagics(Magics):
         run.flush()
         info = run.info
         print(f"run {info.name} ({info.run_id}) in {info.experiment!r}: {info.status}, "
-              f"{_duration(info.start_time, None)}")  # fmt: skip
+              f"{text.duration(info.start_time, None)}")  # fmt: skip
         for key, value in sorted(info.params.items()):
             print(f"  param  {key} = {value!r}")
         for key, m in sorted(info.metrics.items()):
             print(f"  metric {key}: last {m.last:.6g} (step {m.last_step}), {m.count} points")
 
     def _leaderboard(self, ns: Any) -> None:
-        import jupyter_mlm as mlm
+        from ..tracking import fluent as mlm
 
         rows = mlm.leaderboard_rows(ns.experiment, ns.metric, ns.goal or "max", group_by=ns.group_by,
                                     agg=ns.agg, limit=ns.limit)  # fmt: skip
@@ -134,7 +135,7 @@ class TrackMagics(Magics):
             table.append(
                 [str(r.rank), f"{r.value:.6g}", who, *(repr(r.params.get(k, "")) for k in keys)]
             )
-        _print_table(table)
+        print(text.table(table))
 
     def _compare(self, ns: Any) -> None:
         infos = _resolve_runs(ns.runs)
@@ -156,15 +157,15 @@ class TrackMagics(Magics):
                 ]
             )
         table.append(["  status", *(r.status for r in infos)])
-        _print_table(table)
+        print(text.table(table))
         print("* params that differ")
 
     def _checkpoint(self, ns: Any) -> None:
         """The notebook as open in JupyterLab when its labextension is linked to this kernel
         (it saves and checkpoints it); else, or when it does not answer in time, the saved
         file. A frontend checkpoint landing after that fallback is kept as a second one."""
-        from .capture.notebook import notebook_path
-        from .checkpoints import author_for, default_service
+        from ..capture.notebook import notebook_path
+        from ..checkpoints import author_for, default_service
         from .kernel_link import checkpoint_from_frontend
 
         path = notebook_path(self.shell.user_ns if self.shell is not None else None)
@@ -218,7 +219,7 @@ def _checkpoint_line(info: Any) -> str:
 
 
 def _resolve_runs(refs: list[str]) -> list[Any]:
-    import jupyter_mlm as mlm
+    from ..tracking import fluent as mlm
 
     if len(refs) == 1 and refs[0].startswith("last:"):
         try:
@@ -231,14 +232,3 @@ def _resolve_runs(refs: list[str]) -> list[Any]:
     return [mlm.get_run(ref) for ref in refs]
 
 
-def _print_table(rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-
-
-def _duration(start: float, end: float | None) -> str:
-    seconds = (end if end is not None else time.time()) - start
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"

@@ -9,11 +9,13 @@ folder itself outside git).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
+from ..core.errors import ConfigError
+from ..core.repo import find_repo_root
 
 STORE_DIRNAME = ".mlm"
 DB_FILENAME = "mlm.db"
@@ -21,6 +23,7 @@ TOML_NAME = "mlm.toml"
 _REMOTE_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2")
 
 _override: tuple[str, str | None] | None = None
+_on_change: list[Callable[[], None]] = []
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,13 @@ def set_store(store: str | os.PathLike[str] | None, artifacts: str | None = None
         _override = None
         return
     _override = (os.fspath(store), artifacts)
-    from .tracking import fluent
+    for callback in list(_on_change):
+        callback()
 
-    fluent.reset_store_cache()
+
+def on_store_change(callback: Callable[[], None]) -> None:
+    """Call ``callback`` after every ``set_store`` (caches of opened stores forget them)."""
+    _on_change.append(callback)
 
 
 def resolve_store(path: str | os.PathLike[str] | None = None) -> StoreLocation:
@@ -82,14 +89,6 @@ def location_from(
 ) -> StoreLocation:
     """The location named by a database URI or a folder path (relative to the cwd)."""
     return _location(os.fspath(store), artifacts, base=Path.cwd(), source=source)
-
-
-def find_repo_root(start: Path) -> Path | None:
-    """The top folder of the git work tree containing ``start``, if any."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
 
 
 def redact_uri(uri: str) -> str:

@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from .entities import CheckpointInfo
+from ..core.entities import CheckpointInfo
 
 TARGET = "jupyter_mlm.kernel"
 #: seconds ``%mlm_track checkpoint`` waits for the frontend's checkpoint before using the file
@@ -55,7 +55,7 @@ def install(shell: Any) -> None:
     _kernel = shell.kernel
     from comm import create_comm, get_comm_manager
 
-    from .tracking import capture_hook
+    from ..tracking import capture_hook
 
     get_comm_manager().register_target(TARGET, _on_open)
     capture_hook.set_save_hook(_save_before_snapshot)
@@ -125,7 +125,7 @@ def checkpoint_from_frontend(
     lands later is a second checkpoint (the one with the unsaved edits), never a lost one."""
     if not linked(path):
         return FrontendCheckpoint(None, _why_not_linked())
-    from .checkpoints import default_service
+    from ..checkpoints import default_service
 
     service = default_service()
     ref = service.locate(path)
@@ -212,7 +212,7 @@ def _ask_to_save(run_id: str, cell: str | None) -> _PendingSave | None:
         last = _last_save
     if last is not None and cell is not None and last.cell == cell:
         return last
-    from .capture.notebook import notebook_path
+    from ..capture.notebook import notebook_path
 
     path = notebook_path()
     if path is None:

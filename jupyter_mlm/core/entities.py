@@ -218,3 +218,14 @@ class CheckpointInfo:
             "restored_from": self.restored_from,
             "comment_count": self.comment_count,
         }
+
+
+class RunList(list):
+    """A list of ``RunInfo`` with ``to_pandas()``."""
+
+    def to_pandas(self):  # -> pandas.DataFrame
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from err
+        return pd.DataFrame([r.as_row() for r in self])
