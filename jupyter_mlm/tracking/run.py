@@ -197,6 +197,11 @@ class Run:
 
     # state --------------------------------------------------------------------------------
     @property
+    def id(self) -> str:
+        """The run's id (``run_id``, by the name W&B users type)."""
+        return self.run_id
+
+    @property
     def info(self) -> RunInfo:
         """The run as stored now (status, params, tags, metric summaries)."""
         return self._store.get_run(self.run_id)
