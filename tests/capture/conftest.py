@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.gitrepo import git, make_repo  # noqa: F401 - the tests import them from here
 
 
 @pytest.fixture(autouse=True)
@@ -18,30 +19,6 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "JPY_SESSION_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("JUPYTER_SERVER_ROOT", raising=False)
-
-
-def git(cwd: Path, *args: str) -> str:
-    """Run git in ``cwd`` and return its output."""
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-def make_repo(root: Path, files: dict[str, str] | None = None, *, commit: bool = True) -> Path:
-    """A repository at ``root`` on branch ``main`` holding ``files`` (committed by default)."""
-    root.mkdir(parents=True, exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
-    for name, text in (files or {"README.md": "hello\n"}).items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    if commit:
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", "first")
-    return root
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import JupyterServer, artifacts, browser
-from tests.server.conftest import git
+from tests.gitrepo import git
 
 __all__ = ["artifacts", "browser"]
 

@@ -4,15 +4,9 @@ and reading checkpoints back through Jupyter's API."""
 from __future__ import annotations
 
 import json
-import subprocess
-from pathlib import Path
 from typing import Any
 
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
-    ).stdout.strip()
+from tests.gitrepo import git  # noqa: F401 - the tests import it from here
 
 
 def notebook(

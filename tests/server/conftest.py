@@ -13,11 +13,7 @@ import pytest
 # test of the suite).
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
-    ).stdout.strip()
+from tests.gitrepo import git, make_repo  # noqa: F401 - the tests import git from here
 
 
 @pytest.fixture
@@ -44,13 +40,7 @@ def jp_root_dir(tmp_path: Path) -> Path:
 
 def init_repo(root: Path) -> Path:
     """``root`` made a git repository (branch main, Ada's identity) with one commit."""
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Ada Lovelace")
-    git(root, "config", "user.email", "ada@example.com")
-    (root / "README.md").write_text("hello\n")
-    git(root, "add", "README.md")
-    git(root, "commit", "-q", "-m", "first")
-    return root
+    return make_repo(root)
 
 
 @pytest.fixture

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import jupyter_mlm as mlm
-
-
-def _git(repo, *args):
-    return subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@e", *args],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+from tests.gitrepo import git, make_repo
 
 
 def test_run_records_git_environment_and_notebook_without_credentials(
@@ -20,12 +13,10 @@ def test_run_records_git_environment_and_notebook_without_credentials(
 ):
     repo = tmp_path / "proj"
     (repo / "nb").mkdir(parents=True)
-    _git(tmp_path, "init", "-q", str(repo))
     notebook = repo / "nb" / "train.ipynb"
-    notebook.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "init")
-    _git(repo, "remote", "add", "origin", "https://alice:s3cr3t@github.com/org/proj.git")
+    make_repo(repo, {"nb/train.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, '
+                                       '"nbformat_minor": 5}'})
+    git(repo, "remote", "add", "origin", "https://alice:s3cr3t@github.com/org/proj.git")
     (repo / "nb" / "train.ipynb").write_text(notebook.read_text() + "\n")  # dirty
     monkeypatch.chdir(repo / "nb")
     monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
@@ -33,7 +24,7 @@ def test_run_records_git_environment_and_notebook_without_credentials(
         run.log(x=1.0)
     assert run._context_recorded is not None and run._context_recorded.wait(30)
     info = mlm.get_run(run.run_id)
-    head = _git(repo, "rev-parse", "HEAD")
+    head = git(repo, "rev-parse", "HEAD")
     assert info.tags["mlm.git.commit"] == head and info.tags["mlm.git.dirty"] == "true"
     assert info.tags["mlm.repo"] == "github.com/org/proj"
     assert info.tags["mlm.notebook"] == "nb/train.ipynb"
@@ -66,12 +57,12 @@ def test_capture_can_be_turned_off(tracking, monkeypatch):
 
 def test_tags_given_at_start_are_not_overwritten_by_the_capture(tracking, tmp_path, monkeypatch):
     repo = tmp_path / "proj"
-    _git(tmp_path, "init", "-q", str(repo))
+    git(tmp_path, "init", "-q", str(repo))
     notebook = repo / "here.ipynb"
     notebook.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "init")
-    _git(repo, "remote", "add", "origin", "https://github.com/org/proj.git")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "init")
+    git(repo, "remote", "add", "origin", "https://github.com/org/proj.git")
     monkeypatch.chdir(repo)
     monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
     given = {"mlm.notebook": "elsewhere/nb.ipynb", "mlm.repo": "github.com/acme/other"}
@@ -80,4 +71,4 @@ def test_tags_given_at_start_are_not_overwritten_by_the_capture(tracking, tmp_pa
     assert run._context_recorded is not None and run._context_recorded.wait(30)
     tags = mlm.get_run(run.run_id).tags
     assert {k: tags[k] for k in given} == given
-    assert tags["mlm.git.commit"] == _git(repo, "rev-parse", "HEAD")  # the rest is captured
+    assert tags["mlm.git.commit"] == git(repo, "rev-parse", "HEAD")  # the rest is captured

@@ -12,6 +12,7 @@ import jupyter_mlm as mlm
 from jupyter_mlm.core.errors import ConfigError
 from jupyter_mlm.store import open_store
 from jupyter_mlm.store.location import redact_uri, resolve_store
+from tests.gitrepo import make_repo
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +25,8 @@ def _clean_env(monkeypatch):
 
 @pytest.fixture
 def repo(tmp_path):
-    root = tmp_path / "project"
+    root = make_repo(tmp_path / "project", {}, commit=False)
     (root / "notebooks" / "deep").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
     return root
 
 
