@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, select
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -13,7 +13,8 @@ from ..core.entities import LeaderboardRow
 from . import liveness
 from .base import Where
 from .filters import parse_order, where_sql
-from .run_loading import chunks, params_of, parse_json
+from .prepared import prepared
+from .run_loading import chunks, parse_json
 from .schema import metric_summaries, params, run_datasets, runs, tags
 
 AGGS = ("last", "min", "max", "mean")
@@ -136,49 +137,94 @@ def leaderboard(
         raise ValueError(f"agg must be one of {', '.join(AGGS)}, got {agg!r}")
     r, s = runs.c, metric_summaries.c
     value = {"last": s.last, "min": s.min, "max": s.max, "mean": s.sum / s.count}[agg]
-    base = [s.experiment_id == experiment_id, s.key == metric, value.is_not(None)]
+    base = [s.key == metric, value.is_not(None)]
     if conn.dialect.name == "postgresql":  # SQLite stores NaN as NULL; PostgreSQL keeps NaN
         base.append(value != literal(float("nan")))
     if notebook is not None:
         base.append(notebook_condition(*notebook, owner=s.run_id))
     if group_by:  # every row is read anyway: a plain join is the cheapest
         cond = where_sql(where)
-        base += [r.lifecycle == "active", r.run_id == s.run_id]
+        base += [s.experiment_id == experiment_id, r.lifecycle == "active", r.run_id == s.run_id]
         if cond is not None:
             base.append(cond)
         return _grouped(conn, experiment_id, base, value, goal, group_by, limit)
     # Only metric_summaries in FROM: the planner walks its (experiment, key, value) index in
     # order and stops after ``limit`` rows, whatever statistics say; run conditions are EXISTS.
-    base.append(exists(select(1).where(r.run_id == s.run_id, r.lifecycle == "active")))
-    cond = where_sql(where, owner=s.run_id)
-    if cond is not None:
-        base.append(cond)
-    order = value.desc() if goal == "max" else value.asc()
-    stmt = select(s.run_id, value.label("value")).where(*base).order_by(order, s.run_id)
+    # The ranked runs' names, states and params come in the same query; the statement is built
+    # and compiled once per shape (the experiment and the limit are parameters).
     if limit is not None:
-        stmt = stmt.limit(_check_limit(limit))
-    rows = conn.execute(stmt).all()
-    ids = [row.run_id for row in rows]
-    run_params = params_of(conn, ids)
-    info = {
-        row.run_id: row
-        for row in conn.execute(
-            select(r.run_id, r.name, r.status, r.host, r.pid, r.pid_started, r.heartbeat_at).where(
-                r.run_id.in_(ids)
-            )
-        )
-    }
+        _check_limit(limit)
+    shape = ("leaderboard", metric, agg, goal, _where_key(where), limit is None, notebook)
+    top = prepared(conn, shape, lambda: _leaderboard_stmt(base, value, goal, where, limit))
+    found: Any = top.run(conn, experiment_id=experiment_id, limit=limit)
+    ranked: dict[str, tuple[Any, Any, dict[str, Any]]] = {}
+    for row in found:
+        run_id, val, key, text = row[0], row[1], row[8], row[9]
+        if run_id not in ranked:
+            ranked[run_id] = (val, _RunState(*row[2:8]), {})
+        if key is not None:
+            ranked[run_id][2][key] = parse_json(text)
     return [
         LeaderboardRow(
             rank=i + 1,
-            value=row.value,
-            run_ids=(row.run_id,),
-            names=(info[row.run_id].name,),
-            params=run_params.get(row.run_id, {}),
-            status=_status(info[row.run_id]),
+            value=val,
+            run_ids=(run_id,),
+            names=(state.name,),
+            params=run_params,
+            status=_status(state),
         )
-        for i, row in enumerate(rows)
+        for i, (run_id, (val, state, run_params)) in enumerate(ranked.items())
     ]
+
+
+class _RunState:
+    """What ``_status`` reads of a ranked run."""
+
+    __slots__ = ("heartbeat_at", "host", "name", "pid", "pid_started", "status")
+
+    def __init__(
+        self, name: str, status: str, host: str, pid: int, pid_started: str, heartbeat_at: float
+    ) -> None:
+        self.name, self.status, self.host = name, status, host
+        self.pid, self.pid_started, self.heartbeat_at = pid, pid_started, heartbeat_at
+
+
+def _leaderboard_stmt(
+    base: list[Any], value: Any, goal: str, where: Where, limit: int | None
+) -> Select[Any]:
+    r, s = runs.c, metric_summaries.c
+    conds: list[ColumnElement[bool]] = [
+        exists(select(1).where(r.run_id == s.run_id, r.lifecycle == "active"))
+    ]
+    cond = where_sql(where, owner=s.run_id)
+    if cond is not None:
+        conds.append(cond)
+    order = value.desc() if goal == "max" else value.asc()
+    mine = s.experiment_id == bindparam("experiment_id")
+    inner = select(s.run_id.label("run_id"), value.label("value")).where(mine, *base, *conds)
+    inner = inner.order_by(order, s.run_id)
+    if limit is not None:
+        inner = inner.limit(bindparam("limit", type_=Integer))
+    top = inner.subquery("top")
+    p = params.alias("p")
+    ranked_order = top.c.value.desc() if goal == "max" else top.c.value.asc()
+    return (
+        select(
+            top.c.run_id, top.c.value, r.name, r.status, r.host, r.pid, r.pid_started,
+            r.heartbeat_at, p.c.key, p.c.value,
+        )
+        .select_from(
+            top.join(runs, r.run_id == top.c.run_id).outerjoin(p, p.c.run_id == top.c.run_id)
+        )
+        .order_by(ranked_order, top.c.run_id)
+    )
+
+
+def _where_key(where: Where) -> Any:
+    """A hashable form of a filter: its text, or its mapping's items."""
+    if where is None or isinstance(where, str):
+        return where
+    return tuple(sorted((str(k), repr(v)) for k, v in where.items()))
 
 
 def _status(row: Any) -> str:
