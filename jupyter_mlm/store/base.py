@@ -91,6 +91,13 @@ class Store(abc.ABC):
         ``start``-th point on (only the blocks holding those are read)."""
 
     @abc.abstractmethod
+    def history_overview(
+        self, run_id: str, key: str, points: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """About ``points`` points of the series picked by min/max over the point index
+        (steps, values, times) and its total point count, read in proportion to ``points``."""
+
+    @abc.abstractmethod
     def last_steps(self, run_id: str) -> dict[str, int]: ...
 
     # queries

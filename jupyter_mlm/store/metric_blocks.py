@@ -10,9 +10,9 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from ..core.series import SeriesChunk
-from .schema import metric_blocks, metric_summaries
+from .metric_sketches import BLOCK_POINTS, sketch_rows
+from .schema import metric_blocks, metric_sketches, metric_summaries
 
-BLOCK_POINTS = 8192
 _I8 = struct.Struct("<q")
 
 
@@ -39,23 +39,31 @@ def _append(conn: Connection, chunk: SeriesChunk) -> None:
     ).first()
     done = 0
     seq = -1
+    full: list[dict] = []  # blocks this append fills: they get their sketch
     if tail is not None:
         seq = tail.seq
         room = BLOCK_POINTS - tail.n
         if room > 0:
             take = min(room, chunk.n)
-            steps = bytes(tail.steps) + chunk.steps[: take * 8]
+            grown = {
+                "seq": tail.seq,
+                "steps": bytes(tail.steps) + chunk.steps[: take * 8],
+                "values": bytes(tail.values) + chunk.values[: take * 8],
+                "times": bytes(tail.times) + chunk.times[: take * 8],
+            }
             conn.execute(
                 metric_blocks.update()
                 .where(and_(where, b.seq == tail.seq))
                 .values(
                     n=tail.n + take,
-                    last_step=_I8.unpack_from(steps, len(steps) - 8)[0],
-                    steps=steps,
-                    values=bytes(tail.values) + chunk.values[: take * 8],
-                    times=bytes(tail.times) + chunk.times[: take * 8],
+                    last_step=_I8.unpack_from(grown["steps"], len(grown["steps"]) - 8)[0],
+                    steps=grown["steps"],
+                    values=grown["values"],
+                    times=grown["times"],
                 )
             )
+            if tail.n + take == BLOCK_POINTS:
+                full.append(grown)
             done = take
     rows = []
     while done < chunk.n:
@@ -76,8 +84,12 @@ def _append(conn: Connection, chunk: SeriesChunk) -> None:
             }
         )
         done += take
+        if take == BLOCK_POINTS:
+            full.append(rows[-1])
     if rows:
         conn.execute(metric_blocks.insert(), rows)
+    if full:
+        conn.execute(metric_sketches.insert(), sketch_rows(chunk.run_id, chunk.key, full))
 
 
 def _merge_summaries(

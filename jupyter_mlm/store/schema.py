@@ -21,8 +21,8 @@ from sqlalchemy import (
 
 #: The Alembic revision this code writes; a store stamped with another known revision is
 #: migrated, an unknown (newer) one is refused.
-SCHEMA_VERSION = "0005"
-KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_VERSION = "0006"
+KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 metadata = MetaData(
     naming_convention={
@@ -110,6 +110,17 @@ metric_blocks = Table(
     Column("steps", LargeBinary, nullable=False),
     Column("values", LargeBinary, nullable=False),
     Column("times", LargeBinary, nullable=False),
+)
+
+# Revision 0006: a min/max sketch of each full block (``metric_sketches.py``), so an overview
+# of a long series reads the sketches, not the points.
+metric_sketches = Table(
+    "metric_sketches",
+    metadata,
+    Column("run_id", ID, _run_fk(), primary_key=True),
+    Column("key", KEY, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("sketch", LargeBinary, nullable=False),
 )
 
 # PostgreSQL would compress the packed arrays (pglz), which costs far more than it saves on

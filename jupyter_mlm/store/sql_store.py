@@ -329,6 +329,20 @@ class SqlStore(
                 is not None
             )
 
+    def history_overview(self, run_id: str, key: str, points: int):
+        """About ``points`` points of a series (min/max over the point index) and its total
+        count, read from the blocks' sketches: a cost in proportion to ``points``, not to the
+        series. ``(steps, values, times, total)``."""
+        if isinstance(points, bool) or not isinstance(points, int) or points < 2:
+            raise ValueError(f"points must be an int >= 2, got {points!r}")
+        from .metric_sketches import overview
+
+        with db.read(self.engine, f"read metric {key!r} of run {run_id}") as conn:
+            found = overview(conn, run_id, key, points)
+            if not found[3]:
+                self._require_run(conn, run_id)
+        return found
+
     def history(self, run_id: str, key: str, start: int = 0):
         import numpy as np
 

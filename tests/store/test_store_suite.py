@@ -313,3 +313,51 @@ def test_history_from_an_offset_reads_only_what_is_new(store):
         assert len(times) == len(steps)
     with pytest.raises(ValueError, match="start must be a non-negative int"):
         store.history(run.run_id, "m", -1)
+
+
+def test_an_overview_of_a_long_series_keeps_its_extremes_and_reads_sketches(store):
+    run = _run(store)
+    total = 5 * BLOCK_POINTS + 1234
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=total)
+    values[3 * BLOCK_POINTS + 17] = 50.0  # spikes a plain stride would miss
+    values[777] = -50.0
+    values[BLOCK_POINTS + 3 : BLOCK_POINTS + 900] = np.nan
+    steps = list(range(0, 2 * total, 2))
+    # written in pieces, as a writer does: tails topped up, blocks filled on the way
+    for lo in range(0, total, 3000):
+        hi = min(total, lo + 3000)
+        store.write_metrics([_chunk(run.run_id, "m", steps[lo:hi], values[lo:hi].tolist())])
+    o_steps, o_values, o_times, count = store.history_overview(run.run_id, "m", 60)
+    assert count == total
+    assert 10 < len(o_steps) <= 60
+    assert list(o_steps) == sorted(o_steps) and set(o_steps) <= set(steps)
+    assert 50.0 in o_values and -50.0 in o_values and not np.isnan(o_values).any()
+    all_steps, all_values, all_times = store.history(run.run_id, "m")
+    where = np.searchsorted(all_steps, o_steps)
+    assert np.array_equal(all_values[where], o_values)  # real points, not averages
+    assert np.array_equal(all_times[where], o_times)
+    # a series shorter than asked comes back whole
+    assert len(store.history_overview(run.run_id, "m", 4 * total)[0]) == total
+
+
+def test_an_overview_of_blocks_without_sketches_reads_them_whole(store):
+    from sqlalchemy import delete
+
+    from jupyter_mlm.store.schema import metric_sketches
+
+    run = _run(store)
+    total = 3 * BLOCK_POINTS
+    values = [float(i % 97) for i in range(total)]
+    store.write_metrics([_chunk(run.run_id, "m", list(range(total)), values)])
+    with_sketches = store.history_overview(run.run_id, "m", 40)
+    with store.engine.begin() as conn:  # a store written before sketches existed
+        assert conn.execute(delete(metric_sketches)).rowcount == 3
+    without = store.history_overview(run.run_id, "m", 40)
+    assert with_sketches[3] == without[3] == total
+    assert max(without[1]) == max(with_sketches[1]) == 96.0
+    assert min(without[1]) == min(with_sketches[1]) == 0.0
+    with pytest.raises(NotFoundError):
+        store.history_overview("f" * 32, "m", 200)
+    with pytest.raises(ValueError, match="points"):
+        store.history_overview(run.run_id, "m", 1)
