@@ -245,6 +245,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_checkpoint(self, checkpoint_id: str) -> CheckpointInfo: ...
     @abc.abstractmethod
+    def checkpoint_of_run(self, run_id: str) -> CheckpointInfo | None:
+        """The first notebook checkpoint linked to the run (the one it was started from);
+        None if none is."""
+
+    @abc.abstractmethod
     def list_checkpoints(
         self,
         *,

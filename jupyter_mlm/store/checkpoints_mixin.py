@@ -4,7 +4,7 @@ they record (their content chunks are in ``chunks_mixin``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -51,9 +51,10 @@ def check_checkpoint_id(checkpoint_id: object) -> str:
 
 
 class CheckpointsMixin:
-    """Part of ``SqlStore``; relies on its ``engine``."""
+    """Part of ``SqlStore``; relies on its ``engine`` and ``_require_run``."""
 
     engine: Engine
+    _require_run: Callable[[Connection, str], None]
 
     # checkpoints --------------------------------------------------------------------------
     def insert_checkpoint(self, row: Mapping[str, Any]) -> None:
@@ -145,6 +146,21 @@ class CheckpointsMixin:
             if row is None:
                 raise NotFoundError(f"no checkpoint {checkpoint_id!r}")
             return self._complete(conn, [row])[0]
+
+    def checkpoint_of_run(self, run_id: str) -> CheckpointInfo | None:
+        """The notebook checkpoint a run belongs to: the first one linked to it (a run is
+        linked to the first checkpoint of its notebook saved after it started); None if none."""
+        c, cr = checkpoints.c, checkpoint_runs.c
+        with db.read(self.engine, f"find the checkpoint of run {run_id}") as conn:
+            self._require_run(conn, run_id)
+            row = conn.execute(
+                select(checkpoints)
+                .join(checkpoint_runs, cr.checkpoint_id == c.checkpoint_id)
+                .where(cr.run_id == run_id)
+                .order_by(c.created_at, c.checkpoint_id)
+                .limit(1)
+            ).first()
+            return None if row is None else self._complete(conn, [row])[0]
 
     def list_checkpoints(
         self,

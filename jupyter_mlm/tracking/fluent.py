@@ -14,6 +14,7 @@ from ..core.entities import LeaderboardRow, RunInfo, RunList
 from ..core.errors import MlmError
 from ..store.base import Store, Where
 from ..store.location import StoreLocation, on_store_change, resolve_store
+from .reading import RunView
 from .run import Run
 from .writer import Writer
 
@@ -174,8 +175,25 @@ def log(metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None,
     run.log(metrics, step=step, **kw)
 
 
-def get_run(run_id: str) -> RunInfo:
-    return get_store().get_run(run_id)
+def get_run(run_id: str) -> RunView:
+    """The stored run ``run_id`` as a ``RunView``: its fields, and read methods for its
+    history, texts, images, artifacts, datasets, checkpoint, context and children."""
+    if not isinstance(run_id, str):
+        raise TypeError(f"get_run takes a run id (a str), got {type(run_id).__name__}")
+    st = get_store()
+    return _view(st.get_run(run_id), st)
+
+
+def _view(info: RunInfo, st: Store) -> RunView:
+    return RunView.of(info, st, _flush_if_open)
+
+
+def _flush_if_open(run_id: str) -> None:
+    """Before a view reads a history: a run this process logs has its buffered points written."""
+    with _lock:
+        run = _open.get(run_id)
+    if run is not None:
+        run.flush()
 
 
 def runs(
@@ -187,8 +205,9 @@ def runs(
     include_archived: bool = False,
     dataset: Any = None,
 ) -> RunList:
-    """Runs of one or more experiments (default: all), filtered and ordered, newest first;
-    ``dataset`` (a version, a stored id/name, or a source to hash): only runs that used it."""
+    """Runs of one or more experiments (default: all), filtered and ordered, newest first,
+    as ``RunView``s; ``dataset`` (a version, a stored id/name, or a source to hash): only runs
+    that used it."""
     st = get_store()
     content_id = None
     if dataset is not None:
@@ -202,16 +221,15 @@ def runs(
     if experiment is not None:
         names = [experiment] if isinstance(experiment, str) else list(experiment)
         ids = [st.get_experiment(n).experiment_id for n in names]
-    return RunList(
-        st.search_runs(
-            ids,
-            where=where,
-            order_by=order_by,
-            limit=limit,
-            include_archived=include_archived,
-            dataset=content_id,
-        )
+    found = st.search_runs(
+        ids,
+        where=where,
+        order_by=order_by,
+        limit=limit,
+        include_archived=include_archived,
+        dataset=content_id,
     )
+    return RunList(_view(info, st) for info in found)
 
 
 def leaderboard_rows(

@@ -187,13 +187,9 @@ class Run:
 
     def datasets(self) -> list[tuple[Any, str, str]]:
         """(DatasetVersion, context, direction) for every dataset this run used."""
-        from ..data.versions import DatasetVersion
+        from .reading import datasets_of
 
-        out = []
-        for use in self._store.dataset_uses(run_id=self.run_id):
-            info = self._store.get_dataset_version(f"{use.name}@{use.content_id}")
-            out.append((DatasetVersion(info, self._store), use.context, use.direction))
-        return out
+        return datasets_of(self._store, self.run_id)
 
     # state --------------------------------------------------------------------------------
     @property

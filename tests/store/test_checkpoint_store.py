@@ -255,3 +255,22 @@ def test_a_run_tagged_late_joins_the_first_checkpoint_after_its_start(store):
     assert store.get_checkpoint(before["checkpoint_id"]).runs == ()
     assert store.get_checkpoint(later["checkpoint_id"]).runs == ()
     assert store.attach_late_run(run.run_id, "github.com/acme/ml", "other.ipynb", start, []) is None
+
+
+def test_a_run_finds_the_first_checkpoint_linked_to_it(store):
+    split = split_notebook(_nb(["x"]))
+    store.put_chunks(split.chunks)
+    exp = store.get_or_create_experiment("e")
+    run = store.create_run(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
+    alone = store.create_run(exp.experiment_id, name="s", params={}, tags={}, parent_run_id=None)
+    first = _row(split, when=run.start_time + 1)
+    later = _row(split, when=run.start_time + 2)
+    for row in (later, first):
+        store.insert_checkpoint(row)
+        store.update_checkpoint(row["checkpoint_id"], {}, run_ids=[run.run_id])
+    found = store.checkpoint_of_run(run.run_id)
+    assert found is not None and found.checkpoint_id == first["checkpoint_id"]
+    assert [r["run_id"] for r in found.runs] == [run.run_id]
+    assert store.checkpoint_of_run(alone.run_id) is None
+    with pytest.raises(NotFoundError, match="no run with id"):
+        store.checkpoint_of_run("0" * 32)
