@@ -1,4 +1,4 @@
-"""The store: one interface (``Store``), backends chosen by URI."""
+"""The store: one interface (``Store``), backends chosen by URI scheme (``backends``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _lock = threading.Lock()
 def open_store(location: StoreLocation | str | None = None) -> Store:
     """Open (creating on first use) the store at ``location``: a ``StoreLocation``, a database
     URI or folder, or None for the store of the current directory."""
-    from .blobs import LocalBlobStore
+    from .backends import make_blob_store
     from .sql_store import SqlStore
 
     if location is None:
@@ -27,7 +27,7 @@ def open_store(location: StoreLocation | str | None = None) -> Store:
         location = location_from(location)
     if location.root is not None:
         _prepare_folder(location)
-    return SqlStore(location.store_uri, LocalBlobStore.from_uri(location.artifacts_uri))
+    return SqlStore(location.store_uri, make_blob_store(location.artifacts_uri))
 
 
 def _prepare_folder(location: StoreLocation) -> None:

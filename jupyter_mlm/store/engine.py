@@ -15,33 +15,37 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine
 
 from ..core.errors import StoreError
-from .location import redact_uri
+from ..core.uris import redact_uri
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 
 
 def make_engine(uri: str) -> Engine:
-    """An engine for ``sqlite:///…`` or ``postgresql://…`` (driven by psycopg 3)."""
-    scheme = uri.split("://", 1)[0].lower()
-    if scheme == "sqlite":
-        return _sqlite_engine(uri)
-    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-        try:
-            import psycopg  # noqa: F401
-        except ImportError as err:
-            raise StoreError(
-                "a PostgreSQL store needs the psycopg driver: pip install 'jupyter-mlm[postgres]'"
-            ) from err
-        rest = uri.split("://", 1)[1]
-        return create_engine(
-            f"postgresql+psycopg://{rest}", pool_pre_ping=True, pool_size=4, max_overflow=4
-        )
-    if scheme == "postgresql+psycopg2":
+    """An engine for a database URI, made by the backend its scheme names (``backends``)."""
+    from . import backends
+
+    engine: Engine = backends.make_database(uri)
+    return engine
+
+
+def postgres_engine(uri: str) -> Engine:
+    """``postgresql://…`` (driven by psycopg 3; ``postgresql+psycopg2://`` by psycopg2)."""
+    scheme, rest = uri.split("://", 1)
+    if scheme.lower() == "postgresql+psycopg2":
         return create_engine(uri, pool_pre_ping=True)
-    raise StoreError(f"unsupported database URI {redact_uri(uri)!r}")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as err:
+        raise StoreError(
+            "a PostgreSQL store needs the psycopg driver: pip install 'jupyter-mlm[postgres]'"
+        ) from err
+    return create_engine(
+        f"postgresql+psycopg://{rest}", pool_pre_ping=True, pool_size=4, max_overflow=4
+    )
 
 
-def _sqlite_engine(uri: str) -> Engine:
+def sqlite_engine(uri: str) -> Engine:
+    """``sqlite:///PATH`` with WAL, foreign keys and a long busy timeout."""
     path = Path(uri[len("sqlite:///") :])
     engine = create_engine(
         f"sqlite:///{path}",

@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 
 from ..core.errors import ConfigError
 from ..core.repo import find_repo_root
+from ..core.uris import redact_uri
+from . import backends
 
 STORE_DIRNAME = ".mlm"
 DB_FILENAME = "mlm.db"
 TOML_NAME = "mlm.toml"
-_REMOTE_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2")
 
 _override: tuple[str, str | None] | None = None
 _on_change: list[Callable[[], None]] = []
@@ -91,15 +92,6 @@ def location_from(
     return _location(os.fspath(store), artifacts, base=Path.cwd(), source=source)
 
 
-def redact_uri(uri: str) -> str:
-    """The URI with any password replaced by ``***`` (for messages and listings)."""
-    parts = urlsplit(uri)
-    if parts.password is None:
-        return uri
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
-
-
 def _location(store: str, artifacts: str | None, *, base: Path, source: str) -> StoreLocation:
     if "://" in store:
         scheme = store.split("://", 1)[0].lower()
@@ -112,7 +104,7 @@ def _location(store: str, artifacts: str | None, *, base: Path, source: str) -> 
                 root,
                 source,
             )
-        if scheme in _REMOTE_SCHEMES:
+        if backends.is_remote_database(store):
             if not artifacts:
                 raise ConfigError(
                     f"a PostgreSQL store ({redact_uri(store)}) needs a shared blob location: set "
@@ -122,7 +114,8 @@ def _location(store: str, artifacts: str | None, *, base: Path, source: str) -> 
             return StoreLocation(store, _artifacts_uri(artifacts, None, base), None, source)
         raise ConfigError(
             f"unsupported store URI scheme {scheme!r} in {redact_uri(store)!r}; "
-            "use sqlite:///PATH, postgresql://HOST/DB or a folder path"
+            "use sqlite:///PATH, postgresql://HOST/DB or a folder path (known schemes: "
+            + ", ".join(backends.database_schemes()) + ")"
         )
     folder = Path(store).expanduser()
     if not folder.is_absolute():
@@ -154,7 +147,7 @@ def _artifacts_uri(artifacts: str | None, default: Path | None, base: Path) -> s
         return default.as_uri()
     if "://" in artifacts:
         scheme = artifacts.split("://", 1)[0].lower()
-        if scheme != "file":
+        if not backends.is_blob_store(artifacts):
             raise ConfigError(
                 f"unsupported artifacts URI scheme {scheme!r}: {artifacts!r}; "
                 "this version stores blobs in a folder (file:///PATH or a path)"
