@@ -1,15 +1,21 @@
 """The background writer: one thread per store and process that moves buffered points into
 the store at least every ``flush_interval`` seconds, keeps heartbeats fresh, and spills to
-the journal when the store cannot be written. Its errors reach the user on the next call."""
+the journal when the store cannot be written. Its errors reach the user on the next call.
+
+It also publishes what it persisted to in-process subscribers (``subscribe``): a live chart
+of a run of this process follows its points without reading them back from the store."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import threading
 import time
 import traceback
 import warnings
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from ..core.errors import WriterError
 from ..core.series import SeriesChunk
@@ -22,6 +28,11 @@ if TYPE_CHECKING:
     from .run import Run
 
 DEFAULT_FLUSH_INTERVAL = 1.0
+
+#: called with the chunks of one run that just reached the store, in the order written
+Subscriber = Callable[[tuple[SeriesChunk, ...]], None]
+
+log = logging.getLogger(__name__)
 
 
 class Writer:
@@ -41,6 +52,11 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._failing = False
         self._journaled = False  # this process has journal files waiting (no listdir per flush)
+        # run id -> subscriptions; replaced whole under the lock, read without it (one flush
+        # with nobody subscribed costs a falsy-dict check). A subscription is a 1-tuple, so
+        # the same callback subscribed twice is two subscriptions.
+        self._subscribers: dict[str, tuple[tuple[Subscriber], ...]] = {}
+        self._subscribers_lock = threading.Lock()
 
     # registration ------------------------------------------------------------------------
     def register(self, run: Run) -> None:
@@ -59,6 +75,70 @@ class Writer:
 
     def wake(self) -> None:
         self._wake.set()
+
+    # publishing ---------------------------------------------------------------------------
+    def subscribe(self, run_id: str, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback`` with the ``SeriesChunk``s of ``run_id`` each time some reach the
+        store, until the returned function is called. Thread-safe.
+
+        The callback runs on the thread that flushed (the writer thread, or one calling
+        ``Run.flush``/``finish``), after the store write, under the flush lock: calls come
+        one at a time, in the order the points were logged, so it must be quick (hand the
+        chunks to another thread). Chunks are immutable and shared, never copied. Points the
+        store could not take go to the journal and are published when they are replayed into
+        the store (by this writer, on a later flush); points still in the journal when a
+        subscriber leaves never reach it. A callback that raises is logged and unsubscribed.
+        Unsubscribing waits for a publication in progress: once it returns, no more calls.
+        To see each point exactly once, subscribe and read the store inside ``hold()``."""
+        entry = (callback,)
+        with self._subscribers_lock:
+            subs = dict(self._subscribers)
+            subs[run_id] = (*subs.get(run_id, ()), entry)
+            self._subscribers = subs
+
+        def unsubscribe() -> None:
+            with self._io:
+                self._drop(run_id, entry)
+
+        return unsubscribe
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """No flush runs inside (one in progress finishes first): what the store holds of
+        this process's runs does not change. Logging goes on meanwhile."""
+        with self._io:
+            yield
+
+    def _drop(self, run_id: str, entry: tuple[Subscriber]) -> None:
+        with self._subscribers_lock:
+            subs = dict(self._subscribers)
+            left = tuple(e for e in subs.get(run_id, ()) if e is not entry)
+            if left:
+                subs[run_id] = left
+            else:
+                subs.pop(run_id, None)
+            self._subscribers = subs
+
+    def _publish(self, chunks: list[SeriesChunk]) -> None:
+        """Hand the chunks just stored to the subscribers of their runs (per chunk, never
+        per point; nothing at all when nobody subscribes)."""
+        subs = self._subscribers
+        if not subs:
+            return
+        mine: dict[str, list[SeriesChunk]] = {}
+        for chunk in chunks:
+            if chunk.run_id in subs:
+                mine.setdefault(chunk.run_id, []).append(chunk)
+        for run_id, found in mine.items():
+            published = tuple(found)
+            for entry in subs[run_id]:
+                try:
+                    entry[0](published)
+                except Exception:
+                    log.exception(
+                        "a subscriber of run %s raised; it is unsubscribed (%r)", run_id, entry[0]
+                    )
+                    self._drop(run_id, entry)
 
     # flushing ----------------------------------------------------------------------------
     def flush(self, runs: list[Run] | None = None) -> bool:
@@ -98,7 +178,8 @@ class Writer:
     def _persist(self, seq: int, batch: list[SeriesChunk]) -> bool:
         try:
             if self._failing or self._journaled:
-                self.journal.replay(self.store, own_only=True, before=seq)
+                replayed_into = cast(Store, _Publishing(self))  # replay only writes metrics
+                self.journal.replay(replayed_into, own_only=True, before=seq)
                 self._journaled = self.journal.has_own()
             if batch:
                 self.store.write_metrics(batch)
@@ -108,6 +189,8 @@ class Writer:
                 self._journaled = True
             self._report(err, batch)
             return False
+        if batch:
+            self._publish(batch)
         if self._failing:
             self._failing = False
             warnings.warn(
@@ -151,6 +234,23 @@ class Writer:
             except Exception as err:
                 self._report(err, [])
                 traceback.print_exc()
+
+
+class _Publishing:
+    """The writer's store as journal replay sees it: each batch replayed into the store is
+    then published, so subscribers get journaled points too, in order."""
+
+    def __init__(self, writer: Writer) -> None:
+        self._writer = writer
+
+    def write_metrics(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
+        written = self._writer.store.write_metrics(chunks, journal_id=journal_id)
+        if written:  # False: another process replayed this journal file already
+            self._writer._publish(chunks)
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._writer.store, name)
 
 
 def _take(run: Run) -> list[SeriesChunk]:

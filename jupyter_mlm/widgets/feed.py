@@ -1,20 +1,25 @@
-"""``live(run)``: a ``LiveChart`` fed from the store by a kernel thread while the run runs.
+"""``live(run)``: a ``LiveChart`` of a run's metrics.
 
-It never forces a flush: each tick it reads what the writer has stored since the last tick
-(``history(run, key, start=sent)`` for metrics whose stored count changed: only the
-blocks holding new points are read), downsamples and sends it."""
+A run of this process is read from the store once; after that its points come straight from
+the writer, which publishes every chunk it stored (``Writer.subscribe``): a kernel thread
+unpacks them, the chart downsamples and sends them, throttled. Baselines and runs given by id
+are drawn from the store."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .live_chart import LiveChart
 
 if TYPE_CHECKING:
     from ..core.entities import RunInfo
+    from ..core.series import SeriesChunk
     from ..store.base import Store
     from ..tracking.run import Run
 
@@ -52,11 +57,14 @@ def live(
     widget = LiveChart(x=x, smoothing=smoothing, log_y=log_y, metrics=keys, **chart)
     for other in resolve_baselines(store, info, baseline, keys, goal):
         _Feeder(widget, store, other, keys, baseline=True).poll()
-    feeder = _Feeder(widget, store, info, keys)
-    feeder.poll()
-    widget.flush(force=True)
     if isinstance(run, Run) and run.status == "running":
-        feeder.follow(run, max(interval, LiveChart.min_interval))
+        follower = _Follower(widget, run, keys)
+        follower.start()
+        widget.flush(force=True)
+        follower.follow(max(interval, LiveChart.min_interval))
+    else:
+        _Feeder(widget, store, info, keys).poll()
+        widget.flush(force=True)
     return widget
 
 
@@ -86,8 +94,7 @@ def resolve_baselines(
 
 
 class _Feeder:
-    """Moves a run's stored points into a chart, sending each point once; a thread of it
-    stops when the run ends or the chart is closed."""
+    """Moves a run's stored points into a chart, sending each point once."""
 
     def __init__(
         self,
@@ -117,19 +124,79 @@ class _Feeder:
             self.chart.add_points(sid, xs, values, send=False)
         self.chart.flush()
 
-    def follow(self, run: Run, interval: float) -> None:
-        """Poll every ``interval`` seconds in a daemon thread until the run ends, then once
-        more and send the whole chart (views that missed points catch up)."""
 
-        def loop() -> None:
+class _Follower:
+    """Follows a running ``Run`` of this process: what is stored when it starts comes from
+    the store, then the chunks the writer publishes; a thread moves them into the chart and
+    stops when the run ends (after its last points) or the chart is closed."""
+
+    def __init__(self, chart: LiveChart, run: Run, metrics: list[str] | None) -> None:
+        self.chart, self.run, self.metrics = chart, run, metrics
+        self._inbox: deque[tuple[SeriesChunk, ...]] = deque()
+        self._unsubscribe: Callable[[], None] = lambda: None
+
+    def start(self) -> None:
+        """Subscribe and read what is stored so far, with flushes held in between: each
+        point reaches the chart once, from the store or from a publication."""
+        writer = self.run._writer
+        with writer.hold():
+            self._unsubscribe = writer.subscribe(self.run.run_id, self._receive)
             try:
-                while not self.chart.closed.wait(interval) and run.status == "running":
-                    self.poll()
-                if not self.chart.closed.is_set():
-                    self.poll()
-                    self.chart.flush(force=True)
-                    self.chart.send_snapshot()
-            except Exception:
-                log.exception("live chart of run %s stopped updating", run.run_id)
+                _Feeder(self.chart, self.run._store, self.run._info, self.metrics).poll()
+            except BaseException:
+                self._unsubscribe()
+                raise
 
-        threading.Thread(target=loop, name=f"mlm-live-{run.run_id}", daemon=True).start()
+    def follow(self, interval: float) -> None:
+        """Every ``interval`` seconds, in a daemon thread, move the points published since
+        into the chart (which sends them, throttled) until the run ends; then send the last
+        points and the whole chart (views that missed points catch up)."""
+        threading.Thread(
+            target=self._loop, args=(interval,), name=f"mlm-live-{self.run.run_id}", daemon=True
+        ).start()
+
+    def _receive(self, chunks: tuple[SeriesChunk, ...]) -> None:
+        """On the writer's flushing thread: queue only, the work is done by ours."""
+        self._inbox.append(chunks)
+
+    def _loop(self, interval: float) -> None:
+        chart, run = self.chart, self.run
+        try:
+            while not chart.closed.wait(interval) and not run._finished:
+                self._take()
+            if not chart.closed.is_set():
+                # finish() flushes after marking the run finished: flushing here too (or
+                # waiting for its flush) publishes every point logged before the end
+                run._writer.flush([run])
+                self._take()
+                chart.flush(force=True)
+                chart.send_snapshot()
+        except Exception:
+            log.exception("live chart of run %s stopped updating", run.run_id)
+        finally:
+            self._unsubscribe()
+
+    def _take(self) -> None:
+        """Unpack the queued chunks into the chart, one append per series."""
+        by_key: dict[str, list[SeriesChunk]] = {}
+        while self._inbox:
+            for chunk in self._inbox.popleft():
+                if self.metrics is None or chunk.key in self.metrics:
+                    by_key.setdefault(chunk.key, []).append(chunk)
+        info = self.run._info
+        for key, chunks in by_key.items():
+            values = _unpack(chunks, "values", "<f8")
+            if self.chart.x == "step":
+                xs = _unpack(chunks, "steps", "<i8")
+            else:
+                xs = _unpack(chunks, "times", "<f8") - info.start_time
+            sid = f"{info.run_id}:{key}"
+            self.chart.add_series(sid, metric=key, run=info.name, baseline=False)
+            self.chart.add_points(sid, xs, values, send=False)
+        self.chart.flush()
+
+
+def _unpack(chunks: list[SeriesChunk], field: str, dtype: str) -> np.ndarray:
+    """One packed array of every chunk, end to end (zero-copy for a single chunk)."""
+    parts = [np.frombuffer(getattr(c, field), dtype) for c in chunks]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)

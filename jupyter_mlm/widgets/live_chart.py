@@ -1,12 +1,15 @@
 """``LiveChart``: an anywidget drawing metric series with Vega-Lite from a bundled ESM file.
 
 The kernel keeps a bounded, downsampled copy of every series and sends only new points, as
-float64 buffers, at most ten times a second; a view opened later asks for the whole copy."""
+float64 buffers, at most ten times a second. In the browser every view of one model draws
+from one copy, so a view opened mid-run shows every point at once; a new model (a page
+reload) says "hello" and the kernel answers with its whole copy (a "reset")."""
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,9 @@ class LiveChart(anywidget.AnyWidget):
     )
     height = t.Int(200, min=50, help="panel height in pixels").tag(sync=True)
     title = t.Unicode("").tag(sync=True)
+    _chart_id = t.Unicode(help="names the browser's copy of the points its views share").tag(
+        sync=True
+    )
 
     #: seconds between two sends of points, at least (so at most ten a second)
     min_interval: float = 0.1
@@ -70,6 +76,10 @@ class LiveChart(anywidget.AnyWidget):
         self._last_send = float("-inf")
         self.closed = threading.Event()  # stops a feeding thread
         self.on_msg(self._on_msg)
+
+    @t.default("_chart_id")
+    def _new_chart_id(self) -> str:
+        return uuid.uuid4().hex
 
     def add_series(self, series_id: str, *, metric: str, run: str, baseline: bool = False) -> None:
         """Declare a series before adding its points (no-op if it exists)."""

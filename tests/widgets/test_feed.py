@@ -1,19 +1,25 @@
-"""live(run): a thread sends each stored point once while the run runs, then a snapshot."""
+"""live(run): a run of this process is read from the store once, then followed through the
+writer's publications (each point sent once); at its end the chart sends a snapshot, and a
+view that connects mid-run gets every point so far."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pytest
 
 import jupyter_mlm as mlm
-from jupyter_mlm.widgets import live
+from jupyter_mlm.widgets import LiveChart, live
 from jupyter_mlm.widgets.feed import _Feeder
 
 
 def test_each_poll_sends_only_what_was_stored_since(tracking, sent) -> None:
     run = mlm.start_run("feed")
-    chart = live(run, interval=60)  # the thread sleeps: this test polls by hand
+    chart = LiveChart()  # a run id's chart and baselines are fed this way, from the store
     feeder = _Feeder(chart, run._store, run._info, None)
     for i in range(3):
         run.log(loss=1 / (i + 1), acc=i / 10)
@@ -76,3 +82,73 @@ def test_a_finished_run_is_drawn_once(tracking, sent) -> None:
     assert chart.series == [
         {"id": f"{run.run_id}:loss", "metric": "loss", "run": run.name, "baseline": False}
     ]
+
+
+def _wait(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def reads(tracking, monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """Counts the store's run reads (``get_run`` and ``history``) from now on (the
+    environment capture, which reads the run too, is off)."""
+    monkeypatch.setenv("MLM_CAPTURE", "0")
+    counts: Counter = Counter()
+    for name in ("get_run", "history"):
+        method = getattr(tracking, name)
+
+        def counted(*args: Any, _method: Any = method, _name: str = name, **kw: Any) -> Any:
+            counts[_name] += 1
+            return _method(*args, **kw)
+
+        monkeypatch.setattr(tracking, name, counted)
+    return counts
+
+
+def test_a_running_run_is_read_from_the_store_once_then_followed(tracking, sent, reads) -> None:
+    run = mlm.start_run("direct")
+    for i in range(100):
+        run.log(loss=float(i))
+    run.flush()  # 100 stored before the chart...
+    for i in range(100, 150):
+        run.log(loss=float(i))  # ...and 50 buffered, not stored yet
+    chart = live(run, interval=0.05)
+    sid = f"{run.run_id}:loss"
+    first = dict(reads)
+    assert first == {"get_run": 1, "history": 1} and sent.points(sid) == 100
+    for i in range(150, 600):
+        run.log(loss=float(i), acc=i / 600)  # a metric that appears mid-run
+        if i % 150 == 0:
+            run.flush()
+    run.flush()
+    _wait(lambda: len(chart.points(sid)[0]) == 600)
+    assert dict(reads) == first  # every point after the first read came from the writer
+    assert chart.points(sid)[1].tolist() == [float(i) for i in range(600)]  # each point once
+    assert sent.points(sid) == 600 and sent.points(f"{run.run_id}:acc") == 450
+    run.log(loss=600.0)  # logged at the very end, never flushed by us
+    run.finish()
+    _wait(lambda: any(c["type"] == "reset" for c, _ in sent))
+    assert dict(reads) == first  # nor at the end
+    assert chart.points(sid)[1][-1] == 600.0 and sent.points(sid) == 601
+    assert sent.points(sid, "reset") == 601
+
+
+def test_a_view_connecting_mid_run_gets_every_point_so_far(tracking, sent) -> None:
+    run = mlm.start_run("hello")
+    chart = live(run, interval=0.05)
+    sid = f"{run.run_id}:loss"
+    for i in range(300):
+        run.log(loss=1 / (i + 1))
+        if i % 100 == 99:
+            run.flush()
+    _wait(lambda: any(s["id"] == sid for s in chart.series) and len(chart.points(sid)[0]) == 300)
+    chart._on_msg(chart, {"type": "hello"}, [])  # what a new view's model sends first
+    content, buffers = sent[-1]
+    assert content["type"] == "reset" and content["ids"] == [sid]
+    assert buffers[0].tolist() == list(range(300))
+    assert np.allclose(buffers[1], [1 / (i + 1) for i in range(300)])
+    assert run.status == "running"
+    run.finish()

@@ -1,13 +1,20 @@
-"""LiveChart sends new points only, throttled, as float64 buffers, and a snapshot on request."""
+"""LiveChart sends new points only, throttled, as float64 buffers, and a snapshot on request;
+in the browser, every view of one model draws from the points the page already has."""
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+import shutil
 import time
 
 import numpy as np
 import pytest
 
 from jupyter_mlm.widgets import LiveChart, live_chart
+
+from .browser import run_chromium, serve
 
 
 def test_only_new_points_are_sent(sent) -> None:
@@ -66,3 +73,93 @@ def test_missing_bundle_says_how_to_build_it(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(live_chart, "_BUNDLE", tmp_path / "live_chart.js")
     with pytest.raises(FileNotFoundError, match=r"pip install -e \. with Node installed"):
         LiveChart()
+
+
+# anywidget (0.10 and later) hands initialize and every view its own proxy of the model; the
+# kernel is busy (a training loop runs in the cell), so it answers no "hello" here
+PROXY_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"></head><body data-jp-theme-light="true">
+<div id="first"></div><div id="second"></div>
+<script type="module">
+import widget from "./live_chart.js";
+const { state, before, after } = await (await fetch("./data.json")).json();
+const toView = (b64) => new DataView(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let listeners = [];
+const hellos = [];
+const model = {
+  widget_manager: {},
+  get: (key) => state[key],
+  on(names, fn, ctx) { for (const n of names.split(" ")) listeners.push([n, fn, ctx]); },
+  off(names, fn, ctx) {
+    listeners = listeners.filter(([n, f, c]) => !((!names || names.split(" ").includes(n))
+      && (!fn || f === fn) && (!ctx || c === ctx)));
+  },
+  trigger(name, ...args) { for (const [n, fn] of [...listeners]) if (n === name) fn(...args); },
+  send(msg) { if (msg.type === "hello") hellos.push(msg); },
+};
+const proxy = (ctx) => ({
+  widget_manager: model.widget_manager, get: model.get, set() {}, save_changes() {},
+  send: (msg) => model.send(msg),
+  on: (name, fn) => model.on(name, fn, ctx), off: (name, fn) => model.off(name, fn, ctx),
+});
+const stream = (messages) => {
+  for (const m of messages) model.trigger("msg:custom", m.content, m.buffers.map(toView));
+};
+async function drawn(el, n) {
+  for (let i = 0; i < 200 && el.dataset.points !== String(n); i++) await sleep(50);
+  return el.dataset.points;
+}
+const first = document.getElementById("first");
+const second = document.getElementById("second");
+const total = (messages) => messages.reduce((n, m) => n + m.points, 0);
+widget.initialize({ model: proxy("initialize") });
+widget.render({ model: proxy(first), el: first });
+stream(before);  // points sent while the loop runs
+document.body.dataset.first = await drawn(first, total(before));
+widget.render({ model: proxy(second), el: second });  // a second view, opened mid-run
+document.body.dataset.second = await drawn(second, total(before));
+stream(after);  // ...then live updates reach both
+document.body.dataset.firstAfter = await drawn(first, total(before) + total(after));
+document.body.dataset.secondAfter = await drawn(second, total(before) + total(after));
+document.body.dataset.hellos = String(hellos.length);
+</script></body></html>
+"""
+
+
+def test_a_view_opened_mid_run_draws_every_point_without_the_kernel(sent, tmp_path) -> None:
+    chart = LiveChart(width=100)
+    for metric in ("loss", "acc"):
+        chart.add_series(f"r:{metric}", metric=metric, run="r")
+    for start in (0, 30, 60, 90):
+        for metric in ("loss", "acc"):
+            chart.add_points(f"r:{metric}", np.arange(start, start + 30), np.ones(30), send=False)
+        chart.flush(force=True)
+    assert [c["type"] for c, _ in sent] == ["append"] * 4
+
+    def encode(messages: list) -> list[dict]:
+        return [
+            {
+                "content": content,
+                "buffers": [base64.b64encode(b.tobytes()).decode() for b in buffers],
+                "points": sum(len(b) for b in buffers[::2]),
+            }
+            for content, buffers in messages
+        ]
+
+    state = {k: getattr(chart, k) for k in ("series", "metrics", "x", "smoothing", "log_y")}
+    state |= {k: getattr(chart, k) for k in ("width", "height", "title", "_chart_id")}
+    data = {"state": state, "before": encode(sent[:3]), "after": encode(sent[3:])}
+    shutil.copy(live_chart._BUNDLE, tmp_path / "live_chart.js")
+    (tmp_path / "data.json").write_text(json.dumps(data))
+    (tmp_path / "index.html").write_text(PROXY_PAGE)
+    with serve(tmp_path) as url:
+        dom = run_chromium(url, tmp_path / "profile", "--dump-dom")
+    found = dict(re.findall(r'data-([a-z-]+)="(\d+)"', dom.split("<body", 1)[1].split(">", 1)[0]))
+    assert found == {
+        "first": "180",
+        "second": "180",  # at once, from the points the page already had
+        "first-after": "240",
+        "second-after": "240",
+        "hellos": "1",  # one per model, not per view
+    }

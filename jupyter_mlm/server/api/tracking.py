@@ -88,24 +88,11 @@ class MetricHistoryHandler(MlmHandler):
         inputs.hex_id(run_id, "run")
         check_key(key, "metric")
         points = self.int_arg("points", 2, MAX_POINTS, 0) or None
-        steps, values, times = await self.blocking(self.store_at().history, run_id, key)
-        if not len(steps):
-            raise NotFoundError(f"run {run_id} has no metric {key!r}")
-        total = len(steps)
-        if points is not None and total > points:
-            kept, _ = minmax(np.arange(total), values, max(1, points // 2))
-            index = kept.astype(np.int64)
-            steps, values, times = steps[index], values[index], times[index]
-        self.reply(
-            {
-                "key": key,
-                "steps": steps.tolist(),
-                "values": shapes.floats(values.tolist()),
-                "times": times.tolist(),
-                "total_points": total,
-                "downsampled": len(steps) < total,
-            }
-        )
+
+        def work() -> dict[str, Any]:  # opening the store, reading and downsampling block
+            return metric_history(self.store_at(), run_id, key, points)
+
+        self.reply(await self.blocking(work))
 
 
 class LeaderboardHandler(MlmHandler):
@@ -145,6 +132,27 @@ class LeaderboardHandler(MlmHandler):
             }
 
         self.reply(await self.blocking(work))
+
+
+def metric_history(store: Store, run_id: str, key: str, points: int | None) -> dict[str, Any]:
+    """The reply of ``MetricHistoryHandler``: every point, or with ``points`` at most that
+    many (min/max by point index, so spikes survive)."""
+    steps, values, times = store.history(run_id, key)
+    if not len(steps):
+        raise NotFoundError(f"run {run_id} has no metric {key!r}")
+    total = len(steps)
+    if points is not None and total > points:
+        kept, _ = minmax(np.arange(total), values, max(1, points // 2))
+        index = kept.astype(np.int64)
+        steps, values, times = steps[index], values[index], times[index]
+    return {
+        "key": key,
+        "steps": steps.tolist(),
+        "values": shapes.floats(values.tolist()),
+        "times": times.tolist(),
+        "total_points": total,
+        "downsampled": len(steps) < total,
+    }
 
 
 def experiment_ids(store: Store, experiment: str | None) -> list[str] | None:

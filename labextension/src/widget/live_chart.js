@@ -4,19 +4,46 @@ import embed from "vega-embed";
 import { buildSpec, themeColors } from "./chart.js";
 import { ema, SeriesStore } from "./store.js";
 
+// widget manager -> chart id -> store. anywidget hands each view (and initialize) its own
+// proxy of the model, so the proxy cannot be the key: the model's `_chart_id` is. Per
+// manager, because two managers on one kernel (a notebook and a console) each get every
+// message of the chart.
 const STORES = new WeakMap();
+const NO_MANAGER = {};
 const REDRAW_ON = "change:series change:metrics change:x change:smoothing change:log_y change:width change:height change:title";
 
-/** The model's store, created once: it listens for points and asks the kernel for a snapshot. */
+/** The model's store, shared by all its views in this page; created once. */
 function storeFor(model) {
-  let store = STORES.get(model);
+  const owner = model.widget_manager ?? NO_MANAGER;
+  let stores = STORES.get(owner);
+  if (!stores) {
+    stores = new Map();
+    STORES.set(owner, stores);
+  }
+  const id = model.get("_chart_id");
+  let store = stores.get(id);
   if (!store) {
     store = new SeriesStore(model.get("width") || 640);
-    STORES.set(model, store);
-    model.on("msg:custom", (msg, buffers) => store.receive(msg, buffers));
-    model.send({ type: "hello" });
+    store.feeds = 0;
+    stores.set(id, store);
   }
   return store;
+}
+
+/** Feed the store from the kernel: every message from now on, and a "hello" that asks for
+ * the whole series so far (a "reset"). Returns the function that stops it. */
+function connect(model, store) {
+  const receive = (msg, buffers) => store.receive(msg, buffers);
+  const forget = () => STORES.get(model.widget_manager ?? NO_MANAGER)?.delete(model.get("_chart_id"));
+  model.on("msg:custom", receive);
+  model.on("destroy", forget);
+  store.feeds += 1;
+  model.send({ type: "hello" });
+  return () => {
+    model.off("msg:custom", receive);
+    model.off("destroy", forget);
+    store.feeds -= 1;
+  };
 }
 
 function shownMetrics(model) {
@@ -43,12 +70,14 @@ function rows(model, store, metrics) {
   return out;
 }
 
+// Fed from the model's creation on (not from a view's), so a view opened later has it all.
 function initialize({ model }) {
-  storeFor(model);
+  return connect(model, storeFor(model));
 }
 
 function render({ model, el }) {
   const store = storeFor(model);
+  const disconnect = store.feeds > 0 ? null : connect(model, store); // a host without initialize
   el.classList.add("mlm-live-chart");
   el.dataset.mlmChart = "live";
   const box = document.createElement("div");
@@ -114,6 +143,7 @@ function render({ model, el }) {
   draw();
 
   return () => {
+    disconnect?.();
     unsubscribe();
     model.off(REDRAW_ON, respec);
     themeWatch.disconnect();
