@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
 MAX_KEY_LENGTH = 250
@@ -30,33 +31,99 @@ def check_key(key: object, what: str = "metric") -> str:
 
 
 def metric_value(key: str, value: object) -> float:
-    """Convert a metric value to float: ints, floats, numpy scalars, 0-d arrays, tensors.
+    """Convert a metric value to float: ints, floats, numpy/JAX scalars, 0-d and one-element
+    arrays and tensors (duck typed: torch, numpy and jax are never imported here).
 
-    A GPU tensor is copied to the host by ``float()``, which synchronises the device.
+    Each type is classified once and its converter cached in ``FLOAT_OF``: a later value of
+    that type costs a dict lookup and the conversion. Arrays and tensors are read with
+    ``.item()``, which for a tensor on a GPU copies it to the host (waiting for the device).
     """
+    convert = FLOAT_OF.get(type(value)) or _converter(key, value)
+    try:
+        return convert(value)
+    except Refused as refused:
+        raise TypeError(f"metric {key!r} {refused}") from None
+
+
+class Refused(TypeError):
+    """Raised by a ``FLOAT_OF`` converter for a value that cannot be a metric; the message
+    lacks the key (``metric_value`` adds it)."""
+
+
+#: type -> its converter to float, filled on first sight by ``metric_value``; a converter
+#: raises ``Refused`` for a value it cannot take (the logging hot path calls them directly)
+FLOAT_OF: dict[type, Callable[[Any], float]] = {float: float, int: float}
+
+
+def _converter(key: str, value: object) -> Callable[[Any], float]:
+    """Classify a type not seen before: cache and return its converter, or raise the error
+    naming ``key`` for a type that is never a number."""
     tp = type(value)
-    if tp is float:
-        return value  # type: ignore[return-value]
-    if tp is int:
-        return float(value)  # type: ignore[arg-type]
     if isinstance(value, (bool, str, bytes, list, tuple, dict, set)) or value is None:
         raise TypeError(f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}")
     if isinstance(value, complex):
         raise TypeError(f"metric {key!r} must be a real number, got complex: {value!r}")
+    convert: Callable[[Any], float] = _any
+    if isinstance(value, (int, float)):  # numpy.float64, int and float subclasses
+        convert = float
+    elif _is_numpy_scalar(value):  # one dtype per type
+        kind = value.dtype.kind  # type: ignore[attr-defined]
+        if kind in "fiu":
+            convert = float
+        elif kind == "b":
+            convert = _boolean
+    elif all(hasattr(tp, name) for name in ("shape", "ndim", "item")):
+        convert = _one_item  # ndarray, torch.Tensor, jax.Array: each value's shape is checked
+    FLOAT_OF[tp] = convert
+    return convert
+
+
+def _is_numpy_scalar(value: object) -> bool:
+    np = sys.modules.get("numpy")  # a numpy value means numpy is imported already
+    return np is not None and isinstance(value, np.generic)
+
+
+def _one_item(value: Any) -> float:
+    """The element of a 0-d or shape (1,) array or tensor."""
+    if value.ndim and tuple(value.shape) != (1,):
+        raise Refused(f"must be a scalar, got {type(value).__name__} of shape {tuple(value.shape)}")
+    item = value.item()
+    return item if type(item) is float else _number(value, item)
+
+
+def _number(value: object, item: object) -> float:
+    """``item`` (read from ``value``) as a float; booleans, complex and text are refused."""
+    if isinstance(item, bool):
+        raise Refused(f"must be a real number, got a boolean {type(value).__name__}")
+    if not isinstance(item, (complex, str, bytes)) and item is not None:
+        try:
+            return float(item)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    raise Refused(f"must be a real number, got {type(value).__name__}: {_short(value)}")
+
+
+def _boolean(value: object) -> float:
+    raise Refused(f"must be a real number, got a boolean {type(value).__name__}")
+
+
+def _any(value: Any) -> float:
+    """Any other type, checked value by value: a ``shape`` other than () or (1,) and a
+    boolean ``dtype`` are refused; then ``.item()`` (when it has a shape) and ``float()``."""
     shape = getattr(value, "shape", None)
     if shape is not None and tuple(shape) not in ((), (1,)):
-        raise TypeError(
-            f"metric {key!r} must be a scalar, got {tp.__name__} of shape {tuple(shape)}"
-        )
-    if getattr(value, "dtype", None) is not None and str(value.dtype) == "bool":  # type: ignore[attr-defined]
-        raise TypeError(f"metric {key!r} must be a real number, got a boolean {tp.__name__}")
+        raise Refused(f"must be a scalar, got {type(value).__name__} of shape {tuple(shape)}")
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and str(dtype).rpartition(".")[2] == "bool":  # numpy, torch.bool
+        raise Refused(f"must be a real number, got a boolean {type(value).__name__}")
+    item = getattr(value, "item", None)
     try:
-        item = getattr(value, "item", None)
-        return float(item() if shape is not None and item is not None else value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}"
-        ) from exc
+        number = item() if shape is not None and item is not None else value
+    except (TypeError, ValueError):
+        raise Refused(
+            f"must be a real number, got {type(value).__name__}: {_short(value)}"
+        ) from None
+    return number if type(number) is float else _number(value, number)
 
 
 def param_json(key: str, value: Any) -> str:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...core.downsample import minmax
 from ...core.errors import NotFoundError
 from ...core.validation import RUN_STATUSES, check_key
 from ...store.base import Store
@@ -136,15 +134,15 @@ class LeaderboardHandler(MlmHandler):
 
 def metric_history(store: Store, run_id: str, key: str, points: int | None) -> dict[str, Any]:
     """The reply of ``MetricHistoryHandler``: every point, or with ``points`` at most that
-    many (min/max by point index, so spikes survive)."""
-    steps, values, times = store.history(run_id, key)
-    if not len(steps):
+    many (min/max by point index, so spikes survive), read from the series' block sketches in
+    proportion to ``points``, not to the series."""
+    if points is None:
+        steps, values, times = store.history(run_id, key)
+        total = len(steps)
+    else:
+        steps, values, times, total = store.history_overview(run_id, key, points)
+    if not total:
         raise NotFoundError(f"run {run_id} has no metric {key!r}")
-    total = len(steps)
-    if points is not None and total > points:
-        kept, _ = minmax(np.arange(total), values, max(1, points // 2))
-        index = kept.astype(np.int64)
-        steps, values, times = steps[index], values[index], times[index]
     return {
         "key": key,
         "steps": steps.tolist(),
