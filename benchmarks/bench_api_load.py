@@ -163,7 +163,7 @@ def main() -> None:
                     t = time.perf_counter()
                     try:
                         get(url, endpoints[name], token)
-                    except Exception as err:  # noqa: BLE001 - every failure is reported
+                    except Exception as err:
                         with lock:
                             errors.append(f"{name}: {err}")
                         continue
