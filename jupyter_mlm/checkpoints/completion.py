@@ -18,7 +18,7 @@ from .gitstate import commit_side_ref, git_state
 from .locate import NotebookRef
 
 if TYPE_CHECKING:
-    from .service import CheckpointSettings
+    from .settings import CheckpointSettings
 
 
 @dataclass(frozen=True)

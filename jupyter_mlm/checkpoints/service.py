@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..capture.urls import scrub_text
@@ -30,7 +29,6 @@ from .author import Author
 from .completion import Completion
 from .content import (
     ChunkCache,
-    ContentPolicy,
     Split,
     join_bytes,
     join_file,
@@ -41,35 +39,13 @@ from .content import (
 )
 from .content import split_notebook as _split_notebook
 from .locate import NotebookRef, locate
+from .notebook_shape import check_notebook
+from .settings import CheckpointSettings, Failure
 
 log = logging.getLogger("jupyter_mlm.checkpoints")
 
 MAX_FAILURES = 50
 MAX_RECENT = 10_000
-
-
-@dataclass(frozen=True)
-class CheckpointSettings:
-    """Retention (``None``: no limit; applied to each author's own checkpoints of a notebook,
-    the newest always kept), privacy and time limits."""
-
-    content: ContentPolicy = field(default_factory=ContentPolicy)
-    keep_count: int | None = None
-    keep_days: float | None = None
-    keep_bytes: int | None = None
-    side_ref: bool = False
-    git_timeout: float = 20.0
-    datasets_timeout: float = 60.0
-
-
-@dataclass(frozen=True)
-class Failure:
-    path: str
-    time: float
-    error: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "time": self.time, "error": self.error}
 
 
 def _default_store_for(path: str) -> Store:
@@ -411,24 +387,6 @@ def default_service() -> CheckpointService:
         if _default_service is None:
             _default_service = CheckpointService()
         return _default_service
-
-
-def check_notebook(nb: Any) -> None:
-    """Raise ValueError naming the problem unless ``nb`` has an nbformat 4 notebook's shape (an
-    object with ``nbformat`` 4, a ``metadata`` object and a list of cell objects): what the
-    chunks rebuild exactly. Anything else (old formats, ``{}``, a list of cells that are not
-    objects) is checkpointed as plain bytes. Schema errors (a missing ``display_name``) are
-    Jupyter's to report; such a notebook still comes back byte for byte."""
-    if not isinstance(nb, dict):
-        raise ValueError("not a notebook: the JSON is not an object")
-    major = nb.get("nbformat")
-    if major != 4 or isinstance(major, bool):
-        raise ValueError(f"not an nbformat 4 notebook (nbformat {major!r})")
-    if not isinstance(nb.get("metadata"), dict):
-        raise ValueError("not a notebook: its metadata is not an object")
-    cells = nb.get("cells")
-    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        raise ValueError("not a notebook: cells is not a list of objects")
 
 
 __all__ = ["CheckpointService", "CheckpointSettings", "Failure", "default_service"]

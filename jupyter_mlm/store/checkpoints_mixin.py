@@ -14,6 +14,7 @@ from ..core.entities import CheckpointInfo
 from ..core.errors import NotFoundError
 from . import engine as db
 from .chunks_mixin import IN_BATCH
+from .deletions_mixin import self_and_folders
 from .schema import (
     checkpoint_datasets,
     checkpoint_deletions,
@@ -214,37 +215,12 @@ class CheckpointsMixin:
             d = checkpoint_deletions.c
             since = (
                 select(func.max(d.deleted_at))
-                .where(d.repo == repo, d.path.in_(_self_and_folders(path)), d.author == deleted_by)
+                .where(d.repo == repo, d.path.in_(self_and_folders(path)), d.author == deleted_by)
                 .scalar_subquery()
             )
             query = query.where(or_(since.is_(None), c.created_at > since))
         with db.read(self.engine, "list checkpoints") as conn:
             return [(row.checkpoint_id, float(row.created_at)) for row in conn.execute(query)]
-
-    def mark_checkpoints_deleted(self, repo: str, path: str, author: str, at: float) -> None:
-        """Record that ``author`` deleted the file or folder ``path`` at ``at`` (the newest
-        deletion is kept)."""
-        d = checkpoint_deletions.c
-        key = (d.repo == repo, d.path == path, d.author == author)
-        with db.write(self.engine, f"record the deletion of {path!r}") as conn:
-            conn.execute(delete(checkpoint_deletions).where(*key))
-            conn.execute(
-                checkpoint_deletions.insert().values(
-                    repo=repo, path=path, author=author, deleted_at=at
-                )
-            )
-
-    def checkpoints_deleted_at(self, repo: str, path: str, author: str) -> float | None:
-        """When ``author`` last deleted ``path`` or a folder above it; None if never."""
-        paths = _self_and_folders(path)
-        d = checkpoint_deletions.c
-        with db.read(self.engine, f"read the deletions of {path!r}") as conn:
-            found = conn.execute(
-                select(func.max(d.deleted_at)).where(
-                    d.repo == repo, d.path.in_(paths), d.author == author
-                )
-            ).scalar()
-        return None if found is None else float(found)
 
     def latest_checkpoint_time(self, repo: str, path: str, before: float) -> float | None:
         c = checkpoints.c
@@ -406,12 +382,6 @@ class CheckpointsMixin:
                 )
             )
         return infos
-
-
-def _self_and_folders(path: str) -> list[str]:
-    """``a/b/c.ipynb`` → ``a``, ``a/b``, ``a/b/c.ipynb``."""
-    parts = path.split("/")
-    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def _link_runs(conn: Connection, checkpoint_id: str, run_ids: Sequence[str]) -> None:

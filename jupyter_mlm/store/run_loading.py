@@ -8,10 +8,11 @@ import time
 import warnings
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..core.entities import MetricSummary, RunInfo
+from ..core.errors import NotFoundError
 from . import engine as db
 from . import liveness
 from .schema import experiments, metric_summaries, params, runs
@@ -126,3 +127,12 @@ def parse_json(text: str | None) -> Any:
 
 def chunks(ids: list[str], size: int = 900) -> list[list[str]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+_RUN_EXISTS = select(runs.c.run_id).where(runs.c.run_id == bindparam("b_run_id"))
+
+
+def require_run(conn: Connection, run_id: str, what: str = "run") -> None:
+    """Raise ``NotFoundError`` unless the run exists."""
+    if conn.execute(_RUN_EXISTS, {"b_run_id": run_id}).first() is None:
+        raise NotFoundError(f"no {what} with id {run_id!r} in store {db.describe(conn.engine)}")

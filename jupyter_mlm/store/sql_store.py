@@ -6,7 +6,6 @@ import json
 import os
 import time
 import uuid
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +14,6 @@ from sqlalchemy.engine import Connection
 
 from ..core.entities import Experiment, LeaderboardRow, RunInfo
 from ..core.errors import ConflictError, NotFoundError
-from ..core.series import SeriesChunk
 from ..core.validation import (
     check_key,
     check_mapping,
@@ -32,17 +30,15 @@ from .blobs import BlobStore
 from .checkpoints_mixin import CheckpointsMixin
 from .chunks_mixin import ChunksMixin
 from .datasets_mixin import DatasetsMixin
+from .deletions_mixin import CheckpointDeletionsMixin
 from .files_mixin import FilesMixin
-from .metric_blocks import write_chunks
+from .metrics_mixin import MetricsMixin
 from .migrate import ensure_schema
 from .naming import run_name
 from .pages_mixin import RunPagesMixin
-from .run_loading import load_runs
+from .run_loading import load_runs, require_run
 from .schema import (
     experiments,
-    journal_replays,
-    metric_blocks,
-    metric_summaries,
     runs,
 )
 from .schema import params as params_t
@@ -55,7 +51,6 @@ LIFECYCLES = ("active", "archived")
 _INSERT_RUN = runs.insert()
 _INSERT_PARAMS = params_t.insert()
 _INSERT_TAGS = tags_t.insert()
-_RUN_EXISTS = select(runs.c.run_id).where(runs.c.run_id == bindparam("b_run_id"))
 _END_RUN = (
     update(runs)
     .where(runs.c.run_id == bindparam("b_run_id"))
@@ -66,23 +61,19 @@ _END_RUN = (
         error=bindparam("v_error"),
     )
 )
-_HISTORY = (
-    select(metric_blocks.c.steps, metric_blocks.c["values"], metric_blocks.c.times)
-    .where(
-        metric_blocks.c.run_id == bindparam("b_run_id"),
-        metric_blocks.c.key == bindparam("b_key"),
-        metric_blocks.c.seq >= bindparam("b_seq"),
-    )
-    .order_by(metric_blocks.c.seq)
-)
-_HISTORY_PG = (
-    'SELECT steps, "values", times FROM metric_blocks WHERE run_id = %s AND key = %s '
-    "AND seq >= %s ORDER BY seq"
-)
+
 
 
 class SqlStore(
-    FilesMixin, AdminMixin, DatasetsMixin, CheckpointsMixin, ChunksMixin, RunPagesMixin, Store
+    MetricsMixin,
+    FilesMixin,
+    AdminMixin,
+    DatasetsMixin,
+    CheckpointsMixin,
+    CheckpointDeletionsMixin,
+    ChunksMixin,
+    RunPagesMixin,
+    Store,
 ):
     def __init__(self, uri: str, blobs: BlobStore) -> None:
         self.uri = uri
@@ -285,106 +276,6 @@ class SqlStore(
         with db.write(self.engine, f"delete a tag of run {run_id}") as conn:
             conn.execute(delete(tags_t).where(tags_t.c.run_id == run_id, tags_t.c.key == key))
 
-    # metrics ------------------------------------------------------------------------------
-    def write_metrics(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
-        run_ids = sorted({c.run_id for c in chunks})
-        try:
-            with db.write(self.engine, "write metrics") as conn:
-                if journal_id is not None:
-                    conn.execute(
-                        journal_replays.insert().values(
-                            journal_id=journal_id, replayed_at=time.time()
-                        )
-                    )
-                experiment_of = dict(
-                    conn.execute(
-                        select(runs.c.run_id, runs.c.experiment_id).where(
-                            runs.c.run_id.in_(run_ids)
-                        )
-                    ).all()
-                )
-                gone = set(run_ids) - set(experiment_of)
-                if gone:
-                    warnings.warn(
-                        f"jupyter-mlm: dropped metrics of deleted run(s) {', '.join(sorted(gone))}",
-                        RuntimeWarning,
-                        stacklevel=2,
-                    )
-                    chunks = [c for c in chunks if c.run_id not in gone]
-                write_chunks(conn, chunks, experiment_of)
-        except exc.IntegrityError:
-            if journal_id is not None and self._journal_done(journal_id):
-                return False
-            raise
-        return True
-
-    def _journal_done(self, journal_id: str) -> bool:
-        with db.read(self.engine, "read the journal log") as conn:
-            return (
-                conn.execute(
-                    select(journal_replays.c.journal_id).where(
-                        journal_replays.c.journal_id == journal_id
-                    )
-                ).first()
-                is not None
-            )
-
-    def history_overview(self, run_id: str, key: str, points: int):
-        """About ``points`` points of a series (min/max over the point index) and its total
-        count, read from the blocks' sketches: a cost in proportion to ``points``, not to the
-        series. ``(steps, values, times, total)``."""
-        if isinstance(points, bool) or not isinstance(points, int) or points < 2:
-            raise ValueError(f"points must be an int >= 2, got {points!r}")
-        from .metric_sketches import overview
-
-        with db.read(self.engine, f"read metric {key!r} of run {run_id}") as conn:
-            found = overview(conn, run_id, key, points)
-            if not found[3]:
-                self._require_run(conn, run_id)
-        return found
-
-    def history(self, run_id: str, key: str, start: int = 0):
-        import numpy as np
-
-        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
-            raise ValueError(f"start must be a non-negative int, got {start!r}")
-        with db.read(self.engine, f"read metric {key!r} of run {run_id}") as conn:
-            first_seq, skip = 0, 0
-            if start:  # only the blocks holding points from ``start`` on
-                b = metric_blocks.c
-                sizes = conn.execute(
-                    select(b.seq, b.n).where(b.run_id == run_id, b.key == key).order_by(b.seq)
-                ).all()
-                before = 0
-                first_seq = sizes[-1].seq + 1 if sizes else 0
-                for seq, n in sizes:
-                    if before + n > start:
-                        first_seq, skip = seq, start - before
-                        break
-                    before += n
-            if self.engine.dialect.name == "postgresql":
-                # bytea in binary format: the default text (hex) format doubles the transfer
-                with conn.connection.driver_connection.cursor(binary=True) as cur:  # type: ignore[union-attr]
-                    cur.execute(_HISTORY_PG, (run_id, key, first_seq))
-                    rows = cur.fetchall()
-            else:
-                rows = conn.execute(
-                    _HISTORY, {"b_run_id": run_id, "b_key": key, "b_seq": first_seq}
-                ).all()
-            if not rows and not start:
-                self._require_run(conn, run_id)
-        steps = np.frombuffer(b"".join(r[0] for r in rows), dtype="<i8")[skip:]
-        values = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f8")[skip:]
-        times = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f8")[skip:]
-        return steps, values, times
-
-    def last_steps(self, run_id: str) -> dict[str, int]:
-        """The step of each metric's last logged point (where automatic steps resume)."""
-        s = metric_summaries.c
-        with db.read(self.engine, "read metric steps") as conn:
-            stmt = select(s.key, s.last_step).where(s.run_id == run_id)
-            return {key: int(step) for key, step in conn.execute(stmt)}
-
     # queries ------------------------------------------------------------------------------
     def search_runs(
         self,
@@ -432,8 +323,7 @@ class SqlStore(
 
     # helpers ------------------------------------------------------------------------------
     def _require_run(self, conn: Connection, run_id: str, what: str = "run") -> None:
-        if conn.execute(_RUN_EXISTS, {"b_run_id": run_id}).first() is None:
-            raise NotFoundError(f"no {what} with id {run_id!r} in store {db.describe(self.engine)}")
+        require_run(conn, run_id, what)
 
 
 def _owner(now: float) -> dict[str, Any]:
