@@ -179,7 +179,7 @@ def bench_bytes(tmp: Path) -> None:
         service.create(str(path), author)
     assert service.wait(120)
     one_copy = len(data)
-    stored = store.chunk_bytes() + _row_bytes(store)
+    stored = store.chunks.total_bytes() + _row_bytes(store)
     growth = _sqlite_bytes(folder) - empty
     assert service.list(str(path))[1] == 100
     service.close()

@@ -101,7 +101,7 @@ def overview(store, experiment_id: str, n: int) -> None:
         if i < 3:
             t0 = ns()
             all_steps, all_values, _ = store.history(info.run_id, "loss")
-            kept, _ = minmax(np.arange(len(all_steps)), all_values, 250)
+            minmax(np.arange(len(all_steps)), all_values, 250)
             base.append(ns() - t0)
             assert values.max() == all_values.max() and values.min() == all_values.min()
     label = f"{n // 1_000_000}M"

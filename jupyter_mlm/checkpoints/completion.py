@@ -56,9 +56,9 @@ class Completion:
         datasets: list[dict[str, Any]] = []
         problems: list[str] = []
         try:
-            since = store.latest_checkpoint_time(ref.repo, ref.path, before=row["created_at"])
-            run_ids = store.notebook_runs(ref.repo, ref.path, since, row["created_at"])
-            datasets = [{**d, "origin": "run"} for d in store.datasets_of_runs(run_ids)]
+            since = store.checkpoints.latest_time(ref.repo, ref.path, before=row["created_at"])
+            run_ids = store.checkpoints.notebook_runs(ref.repo, ref.path, since, row["created_at"])
+            datasets = [{**d, "origin": "run"} for d in store.checkpoints.datasets_of_runs(run_ids)]
         except Exception as err:
             problems.append(f"runs: {scrub_text(str(err))}")
         state = "ok"
@@ -69,7 +69,7 @@ class Completion:
         if problems and state == "ok":
             state = "error"
         fields.update(datasets_state=state, datasets_detail="; ".join(problems) or None)
-        store.update_checkpoint(row["checkpoint_id"], fields, run_ids=run_ids, datasets=datasets)
+        store.checkpoints.update(row["checkpoint_id"], fields, run_ids=run_ids, datasets=datasets)
         self._retain(row["author"])
 
     def _side_ref(self, row: dict[str, Any], data: bytes, git: dict[str, Any]) -> str | None:
@@ -139,7 +139,7 @@ class Completion:
         s = self.settings
         if s.keep_count is None and s.keep_days is None and s.keep_bytes is None:
             return
-        mine, _ = self.store.list_checkpoints(
+        mine, _ = self.store.checkpoints.find(
             repo=self.ref.repo, path=self.ref.path, author=author, limit=1_000_000
         )
         cutoff = None if s.keep_days is None else time.time() - s.keep_days * 86400
@@ -153,7 +153,7 @@ class Completion:
                 or (cutoff is not None and info.created_at < cutoff)
                 or (s.keep_bytes is not None and total > s.keep_bytes)
             ):
-                self.store.delete_checkpoint(info.checkpoint_id)
+                self.store.checkpoints.delete(info.checkpoint_id)
 
 
 def _existing_folder(abs_path: str) -> str:

@@ -28,14 +28,14 @@ def collect_garbage(
 
 def collect_chunks(store: Store, cutoff: float, dry_run: bool) -> int:
     """Remove checkpoint chunks older than ``cutoff`` that no checkpoint's manifest names."""
-    manifests = list(dict.fromkeys(store.manifest_ids()))
+    manifests = list(dict.fromkeys(store.chunks.manifest_ids()))
     referenced = set(manifests)
     for start in range(0, len(manifests), _MANIFEST_BATCH):
-        fetched = store.get_chunks(manifests[start : start + _MANIFEST_BATCH])
+        fetched = store.chunks.get(manifests[start : start + _MANIFEST_BATCH])
         for manifest_id in fetched:
             manifest = manifest_of(manifest_id, _already(fetched))
-            referenced |= named_chunks(manifest, store.get_chunks)
-    return store.delete_unreferenced_chunks(referenced, cutoff, dry_run=dry_run)
+            referenced |= named_chunks(manifest, store.chunks.get)
+    return store.chunks.delete_unreferenced(referenced, cutoff, dry_run=dry_run)
 
 
 def _already(chunks: Mapping[str, bytes]) -> Callable[[Iterable[str]], Mapping[str, bytes]]:

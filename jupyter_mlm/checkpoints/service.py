@@ -146,15 +146,15 @@ class CheckpointService:
             and restored_from is None
             and self._recent.get(recent_key, content_hash) == content_hash
         ):
-            newest, _ = store.list_checkpoints(
+            newest, _ = store.checkpoints.find(
                 repo=ref.repo, path=ref.path, author=author.username[:255], limit=1
             )
             if newest and newest[0].content_hash == content_hash:
-                deleted = store.checkpoints_deleted_at(ref.repo, ref.path, author.username[:255])
+                deleted = store.checkpoints.deleted_at(ref.repo, ref.path, author.username[:255])
                 if deleted is None or newest[0].created_at > deleted:
                     return newest[0]
         split, kind, shared, declared, note, nb = self._split(abs_path, data)
-        store.put_chunks(split.chunks)
+        store.chunks.put(split.chunks)
         row: dict[str, Any] = {
             "checkpoint_id": uuid.uuid4().hex,
             "repo": ref.repo,
@@ -180,7 +180,7 @@ class CheckpointService:
             "error": note,
             "restored_from": restored_from,
         }
-        store.insert_checkpoint(row)
+        store.checkpoints.insert(row)
         with self._lock:
             if len(self._recent) > MAX_RECENT:
                 self._recent.clear()
@@ -202,8 +202,8 @@ class CheckpointService:
             try:
                 kept = keep_saved_bytes(split, nb, data, self._outputs)
                 if kept is not None:
-                    store.put_chunks(kept.chunks)
-                    store.update_checkpoint(checkpoint_id, {"manifest_id": kept.manifest_id})
+                    store.chunks.put(kept.chunks)
+                    store.checkpoints.update(checkpoint_id, {"manifest_id": kept.manifest_id})
             except Exception as err:  # the checkpoint stands, in Jupyter's form
                 self.record_failure(abs_path, err)
 
@@ -300,13 +300,13 @@ class CheckpointService:
         starts a list of its own (the older history stays, in ``list``)."""
         ref = self.locate(abs_path)
         viewer = None if viewer is None else viewer[:255]
-        return self.store_for(abs_path).checkpoint_times(ref.repo, ref.path, limit, viewer)
+        return self.store_for(abs_path).checkpoints.times(ref.repo, ref.path, limit, viewer)
 
     def mark_deleted(self, abs_path: str, author: Author) -> None:
         """``author`` deleted the file or folder at ``abs_path``: its history is kept, and a new
         file there gets a first checkpoint and a list of its own."""
         ref = self.locate(abs_path)
-        self.store_for(abs_path).mark_checkpoints_deleted(
+        self.store_for(abs_path).checkpoints.mark_deleted(
             ref.repo, ref.path, author.username[:255], time.time()
         )
         prefix = ref.abs_path.rstrip(os.sep) + os.sep
@@ -318,21 +318,21 @@ class CheckpointService:
         self, abs_path: str, *, limit: int = 100, offset: int = 0, newest_first: bool = True
     ) -> tuple[list[CheckpointInfo], int]:
         ref = self.locate(abs_path)
-        return self.store_for(abs_path).list_checkpoints(
+        return self.store_for(abs_path).checkpoints.find(
             repo=ref.repo, path=ref.path, limit=limit, offset=offset, newest_first=newest_first
         )
 
     def get(self, store: Store, checkpoint_id: str) -> CheckpointInfo:
-        return store.get_checkpoint(checkpoint_id)
+        return store.checkpoints.get(checkpoint_id)
 
     def notebook(self, store: Store, info: CheckpointInfo, viewer: str | None) -> dict:
         """The notebook a checkpoint holds; outputs left out when their author does not share
         them and ``viewer`` is someone else."""
         if info.manifest_id is None:
             raise NotFoundError(f"checkpoint {info.checkpoint_id} holds no content: {info.error}")
-        manifest = manifest_of(info.manifest_id, store.get_chunks)
+        manifest = manifest_of(info.manifest_id, store.chunks.get)
         outputs = info.outputs_shared or viewer == info.author
-        return join_notebook(manifest, store.get_chunks, outputs=outputs)
+        return join_notebook(manifest, store.chunks.get, outputs=outputs)
 
     def saved_bytes(self, store: Store, info: CheckpointInfo, viewer: str | None) -> bytes:
         """The file a checkpoint holds, byte for byte as saved (what a restore writes); a
@@ -342,33 +342,33 @@ class CheckpointService:
                 forming = self._forming.get(info.checkpoint_id)
             if forming is not None:
                 forming.result(timeout=60)
-            info = store.get_checkpoint(info.checkpoint_id)
+            info = store.checkpoints.get(info.checkpoint_id)
         if info.manifest_id is None:
             raise NotFoundError(f"checkpoint {info.checkpoint_id} holds no content: {info.error}")
-        manifest = manifest_of(info.manifest_id, store.get_chunks)
+        manifest = manifest_of(info.manifest_id, store.chunks.get)
         outputs = info.outputs_shared or viewer == info.author
-        return join_bytes(manifest, store.get_chunks, outputs=outputs)
+        return join_bytes(manifest, store.chunks.get, outputs=outputs)
 
     def file_bytes(self, store: Store, info: CheckpointInfo) -> bytes:
         if info.manifest_id is None:
             raise NotFoundError(f"checkpoint {info.checkpoint_id} holds no content: {info.error}")
-        return join_file(manifest_of(info.manifest_id, store.get_chunks), store.get_chunks)
+        return join_file(manifest_of(info.manifest_id, store.chunks.get), store.chunks.get)
 
     # changes ------------------------------------------------------------------------------
     def delete(self, store: Store, checkpoint_id: str, author: Author) -> None:
-        info = store.get_checkpoint(checkpoint_id)
+        info = store.checkpoints.get(checkpoint_id)
         if info.author != author.username:
             raise PermissionError(
                 f"checkpoint {checkpoint_id} belongs to {info.author_name}; only its author can "
                 "delete it"
             )
-        store.delete_checkpoint(checkpoint_id)
+        store.checkpoints.delete(checkpoint_id)
 
     def rename(self, old_abs: str, new_abs: str) -> int:
         """Carry the history of ``old_abs`` (files under it, for a folder) to ``new_abs``."""
         old, new = self.locate(old_abs), self.locate(new_abs)
         store = self.store_for(new_abs)
-        return store.move_checkpoints(old.repo, old.path, new.repo, new.path)
+        return store.checkpoints.move(old.repo, old.path, new.repo, new.path)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

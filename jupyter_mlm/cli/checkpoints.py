@@ -16,7 +16,7 @@ def checkpoints_command(args: argparse.Namespace) -> int:
     path = os.path.abspath(args.path)
     _, st = open_from(args, near=path)
     ref = locate(path)
-    infos, total = st.list_checkpoints(repo=ref.repo, path=ref.path, limit=args.limit)
+    infos, total = st.checkpoints.find(repo=ref.repo, path=ref.path, limit=args.limit)
     rows = [["ID", "TIME", "AUTHOR", "COMMIT", "MESSAGE"]]
     for i in infos:
         if i.git_commit:

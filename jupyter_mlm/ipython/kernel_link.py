@@ -133,7 +133,7 @@ def checkpoint_from_frontend(
     message = message or None
 
     def newest() -> list[CheckpointInfo]:
-        return store.list_checkpoints(repo=ref.repo, path=ref.path, limit=20)[0]
+        return store.checkpoints.find(repo=ref.repo, path=ref.path, limit=20)[0]
 
     before = {c.checkpoint_id for c in newest()}
     request_id = request_save("checkpoint", message, notebook=path)
@@ -148,7 +148,7 @@ def checkpoint_from_frontend(
             return FrontendCheckpoint(None, f"JupyterLab could not save the notebook ({error})")
         if answer is not None and isinstance(answer.get("checkpoint_id"), str):
             try:
-                return FrontendCheckpoint(store.get_checkpoint(answer["checkpoint_id"]))
+                return FrontendCheckpoint(store.checkpoints.get(answer["checkpoint_id"]))
             except Exception:
                 pass  # another store than ours: look for it by message below
         for info in newest():

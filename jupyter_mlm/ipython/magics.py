@@ -189,7 +189,7 @@ class TrackMagics(Magics):
         info = service.create(path, author_for(os.path.dirname(path)), data=data,
                               message=ns.message)  # fmt: skip
         service.wait(CHECKPOINT_WAIT)
-        info = service.store_for(path).get_checkpoint(info.checkpoint_id)
+        info = service.store_for(path).checkpoints.get(info.checkpoint_id)
         print(_checkpoint_line(info))
         print(f"  the saved file, without unsaved edits: {linked.why_not}")
 
@@ -199,7 +199,7 @@ def _settled(store: Any, info: Any, timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while "pending" in (info.git_state, info.datasets_state) and time.monotonic() < deadline:
         time.sleep(0.05)
-        info = store.get_checkpoint(info.checkpoint_id)
+        info = store.checkpoints.get(info.checkpoint_id)
     return info
 
 

@@ -142,7 +142,7 @@ class _HistoryBase(Checkpoints):
         old_abs, new_abs = _abs(self.parent, old_path), _abs(self.parent, new_path)
         store = self.service.store_for(old_abs)
         try:
-            info = store.get_checkpoint(checkpoint_id)
+            info = store.checkpoints.get(checkpoint_id)
         except (NotFoundError, ValueError) as err:
             raise HTTPError(404, f"no checkpoint {checkpoint_id} of {old_path}") from err
         if _is_of(self.service, info, new_abs):
@@ -156,7 +156,7 @@ class _HistoryBase(Checkpoints):
     ) -> tuple[Store, CheckpointInfo]:
         store = self.service.store_for(abs_path)
         try:
-            info = store.get_checkpoint(checkpoint_id)
+            info = store.checkpoints.get(checkpoint_id)
         except (NotFoundError, ValueError) as err:
             raise HTTPError(404, f"no checkpoint {checkpoint_id} of {path}") from err
         if not _is_of(self.service, info, abs_path):

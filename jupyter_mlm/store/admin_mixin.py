@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from ..core.entities import CheckpointInfo, Comment, Experiment, RunInfo
+from ..core.entities import Comment, Experiment, RunInfo
 from ..core.errors import NotFoundError
 from . import engine as db
 from . import liveness
+from .repositories import CheckpointRepository
 from .schema import BLOB_REFERENCES, comments, experiments, metric_blocks, metric_summaries, runs
 
 LIFECYCLES = ("active", "archived")
@@ -27,7 +28,7 @@ class AdminMixin:
     engine: Engine
     get_run: Callable[[str], RunInfo]
     get_experiment: Callable[[str], Experiment]
-    get_checkpoint: Callable[[str], CheckpointInfo]
+    checkpoints: CheckpointRepository
 
     # comments -----------------------------------------------------------------------------
     def add_comment(
@@ -53,7 +54,7 @@ class AdminMixin:
         if target_kind == "run":
             self.get_run(target_id)
         elif target_kind == "checkpoint":
-            self.get_checkpoint(target_id)
+            self.checkpoints.get(target_id)
         elif target_kind == "experiment":
             self.get_experiment(target_id)
         row: dict[str, Any] = dict(

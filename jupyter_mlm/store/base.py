@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.entities import (
     Artifact,
-    CheckpointInfo,
     Comment,
     DatasetUse,
     DatasetVersionInfo,
@@ -18,6 +17,7 @@ from ..core.entities import (
     RunInfo,
 )
 from .blobs import BlobStore
+from .repositories import CheckpointRepository, ChunkRepository
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +34,9 @@ class Store(abc.ABC):
 
     uri: str
     blobs: BlobStore
+    #: one repository per aggregate (``repositories.py``); the rest of this interface follows
+    checkpoints: CheckpointRepository
+    chunks: ChunkRepository
 
     # experiments
     @abc.abstractmethod
@@ -211,77 +214,6 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def comments(self, target_kind: str, target_id: str) -> list[Comment]: ...
 
-    # checkpoints (content chunks, rows, the runs and datasets they record)
-    @abc.abstractmethod
-    def put_chunks(self, chunks: Mapping[str, bytes]) -> int: ...
-    @abc.abstractmethod
-    def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]: ...
-    @abc.abstractmethod
-    def manifest_ids(self) -> list[str]: ...
-    @abc.abstractmethod
-    def delete_unreferenced_chunks(
-        self, referenced: set[str], older_than: float, *, dry_run: bool = False
-    ) -> int: ...
-    @abc.abstractmethod
-    def insert_checkpoint(self, row: Mapping[str, Any]) -> None: ...
-    @abc.abstractmethod
-    def update_checkpoint(
-        self,
-        checkpoint_id: str,
-        fields: Mapping[str, Any],
-        *,
-        run_ids: Sequence[str] | None = None,
-        datasets: Sequence[Mapping[str, Any]] | None = None,
-    ) -> None: ...
-    @abc.abstractmethod
-    def attach_late_run(
-        self,
-        run_id: str,
-        repo: str,
-        path: str,
-        start_time: float,
-        datasets: Sequence[Mapping[str, Any]],
-    ) -> str | None: ...
-    @abc.abstractmethod
-    def get_checkpoint(self, checkpoint_id: str) -> CheckpointInfo: ...
-    @abc.abstractmethod
-    def checkpoint_of_run(self, run_id: str) -> CheckpointInfo | None:
-        """The first notebook checkpoint linked to the run (the one it was started from);
-        None if none is."""
-
-    @abc.abstractmethod
-    def list_checkpoints(
-        self,
-        *,
-        repo: str | None = None,
-        path: str | None = None,
-        author: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        newest_first: bool = True,
-    ) -> tuple[list[CheckpointInfo], int]: ...
-    @abc.abstractmethod
-    def checkpoint_times(
-        self, repo: str, path: str, limit: int = 100, deleted_by: str | None = None
-    ) -> list[tuple[str, float]]: ...
-    @abc.abstractmethod
-    def mark_checkpoints_deleted(self, repo: str, path: str, author: str, at: float) -> None: ...
-    @abc.abstractmethod
-    def checkpoints_deleted_at(self, repo: str, path: str, author: str) -> float | None: ...
-    @abc.abstractmethod
-    def latest_checkpoint_time(self, repo: str, path: str, before: float) -> float | None: ...
-    @abc.abstractmethod
-    def delete_checkpoint(self, checkpoint_id: str) -> None: ...
-    @abc.abstractmethod
-    def move_checkpoints(
-        self, old_repo: str, old_path: str, new_repo: str, new_path: str
-    ) -> int: ...
-    @abc.abstractmethod
-    def notebook_runs(
-        self, repo: str, path: str, since: float | None, until: float
-    ) -> list[str]: ...
-    @abc.abstractmethod
-    def datasets_of_runs(self, run_ids: Sequence[str]) -> list[dict[str, Any]]: ...
     @abc.abstractmethod
     def delete_comment(self, comment_id: str, author: str) -> None: ...
     @abc.abstractmethod

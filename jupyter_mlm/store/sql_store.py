@@ -27,10 +27,7 @@ from . import liveness
 from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
-from .checkpoints_mixin import CheckpointsMixin
-from .chunks_mixin import ChunksMixin
 from .datasets_mixin import DatasetsMixin
-from .deletions_mixin import CheckpointDeletionsMixin
 from .files_mixin import FilesMixin
 from .metrics_mixin import MetricsMixin
 from .migrate import ensure_schema
@@ -43,6 +40,8 @@ from .schema import (
 )
 from .schema import params as params_t
 from .schema import tags as tags_t
+from .sql_checkpoints import SqlCheckpoints
+from .sql_chunks import SqlChunks
 
 LIFECYCLES = ("active", "archived")
 
@@ -69,9 +68,6 @@ class SqlStore(
     FilesMixin,
     AdminMixin,
     DatasetsMixin,
-    CheckpointsMixin,
-    CheckpointDeletionsMixin,
-    ChunksMixin,
     RunPagesMixin,
     Store,
 ):
@@ -81,6 +77,8 @@ class SqlStore(
         self.engine = db.make_engine(uri)
         self._experiments: dict[str, Experiment] = {}
         ensure_schema(self.engine)
+        self.checkpoints = SqlCheckpoints(self.engine)
+        self.chunks = SqlChunks(self.engine)
 
     def __repr__(self) -> str:
         return f"<SqlStore {db.describe(self.engine)}>"

@@ -135,12 +135,12 @@ def _attach_to_checkpoint(run: Run, tags: dict[str, str]) -> None:
     if not notebook:
         return
     store = run._store
-    store.attach_late_run(
+    store.checkpoints.attach_late_run(
         run.run_id,
         tags.get("mlm.repo", ""),
         notebook,
         run._info.start_time,
-        store.datasets_of_runs([run.run_id]),
+        store.checkpoints.datasets_of_runs([run.run_id]),
     )
 
 

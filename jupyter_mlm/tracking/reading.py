@@ -147,7 +147,7 @@ class RunView(RunInfo):
     def checkpoint(self) -> CheckpointInfo | None:
         """The notebook checkpoint the run belongs to (the first saved after it started and
         linked to it), None if none is (a script, or no save since)."""
-        return self._store.checkpoint_of_run(self.run_id)
+        return self._store.checkpoints.of_run(self.run_id)
 
     @property
     def context(self) -> dict[str, Any]:

@@ -22,16 +22,16 @@ def test_gc_removes_content_no_checkpoint_names_after_the_grace_period(service, 
     dropped = service.create(path, ADA, data=saved(notebook(40, edit=2, images=1, seed=1)))
     assert service.wait(30)
     service.delete(store, dropped.checkpoint_id, ADA)
-    before = store.chunk_bytes()
+    before = store.chunks.total_bytes()
 
     fresh = collect_garbage(store)  # everything is younger than the default hour
-    assert fresh.removed_chunks == 0 and store.chunk_bytes() == before
+    assert fresh.removed_chunks == 0 and store.chunks.total_bytes() == before
     dry = collect_garbage(store, grace_seconds=0, dry_run=True)
-    assert dry.removed_chunks > 0 and store.chunk_bytes() == before
+    assert dry.removed_chunks > 0 and store.chunks.total_bytes() == before
     done = collect_garbage(store, grace_seconds=0)
     # the other image, the edited cell, its block(s) and the manifest
     assert done.removed_chunks == dry.removed_chunks >= 4
-    assert store.chunk_bytes() < before - 60_000
+    assert store.chunks.total_bytes() < before - 60_000
     assert service.notebook(store, kept, ADA.username) == as_saved(notebook(40, edit=1, images=1))
 
 
@@ -51,7 +51,7 @@ def test_gc_spares_a_chunk_a_new_save_re_used(service, store, tmp_path):
         again = other.create(path, BOB, data=saved(notebook(3, images=1)))  # re-uses them all
         assert other.wait(30)
         other.close()
-    assert store.delete_unreferenced_chunks(referenced, time.time() - 3600) == 0
+    assert store.chunks.delete_unreferenced(referenced, time.time() - 3600) == 0
     assert service.notebook(store, again, BOB.username) == as_saved(notebook(3, images=1))
 
 
@@ -81,4 +81,4 @@ def test_mlm_gc_reports_checkpoint_content(service, store, tmp_path, capsys):
     out = capsys.readouterr().out
     chunks = len(split_notebook(notebook(2)).chunks)  # metadata, 2 cells, 2 outputs, manifest
     assert f"removed {chunks} unused checkpoint content chunk(s)" in out
-    assert store.chunk_bytes() == 0
+    assert store.chunks.total_bytes() == 0

@@ -47,7 +47,7 @@ def test_a_hundred_checkpoints_with_one_small_edit_each_cost_little_more_than_on
     infos, total = service.list(path, limit=1000)
     assert total == 100
     one_copy = len(data)
-    stored = store.chunk_bytes() + _row_bytes(infos)
+    stored = store.chunks.total_bytes() + _row_bytes(infos)
     assert stored <= 1.5 * one_copy, (stored, one_copy)
     latest = service.notebook(store, infos[0], ADA.username)
     assert latest == json.loads(data)  # and every one of them is still whole
@@ -68,11 +68,11 @@ def test_content_is_recorded_at_once_and_the_git_state_later(service, store, tmp
     started = time.monotonic()
     info = service.create(str(nb), ADA)
     assert time.monotonic() - started < 5
-    assert store.get_checkpoint(info.checkpoint_id).git_state == "pending"
+    assert store.checkpoints.get(info.checkpoint_id).git_state == "pending"
     assert service.notebook(store, info, ADA.username) == as_saved(notebook(2))
     release.set()
     assert service.wait(30)
-    assert store.get_checkpoint(info.checkpoint_id).git_commit == "c" * 40
+    assert store.checkpoints.get(info.checkpoint_id).git_commit == "c" * 40
 
 
 def test_if_changed_returns_the_authors_newest_checkpoint_of_the_same_bytes(service, tmp_path):

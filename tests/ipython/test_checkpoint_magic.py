@@ -49,7 +49,7 @@ def test_checkpoint_records_the_saved_notebook_with_git_state_and_runs(
         line,
     ), line
     with open_store(os.environ["MLM_STORE"]) as store:
-        (info,), _ = store.list_checkpoints(repo=here.repo, path="nb.ipynb")
+        (info,), _ = store.checkpoints.find(repo=here.repo, path="nb.ipynb")
     assert info.checkpoint_id.startswith(line.split()[1])
     assert (info.message, info.author, info.git_commit, info.git_dirty) == (
         "before tuning",
@@ -97,5 +97,5 @@ def test_in_a_real_kernel(repo: Path, tmp_path):
         km.shutdown_kernel(now=True)
     assert "".join(printed).startswith("checkpoint ") and "of nb.ipynb at " in printed[0]
     with open_store(os.environ["MLM_STORE"]) as store:
-        (info,), _ = store.list_checkpoints(path="nb.ipynb")
+        (info,), _ = store.checkpoints.find(path="nb.ipynb")
     assert info.message == "first" and info.kind == "notebook"

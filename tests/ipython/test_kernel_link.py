@@ -106,12 +106,12 @@ def kernel(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Frontend]:
 
 def _checkpoints(message: str) -> list[Any]:
     with open_store(os.environ["MLM_STORE"]) as store:
-        infos, _ = store.list_checkpoints(path="nb.ipynb", limit=100)
+        infos, _ = store.checkpoints.find(path="nb.ipynb", limit=100)
         return [(i, _content(store, i)) for i in infos if i.message == message]
 
 
 def _content(store: Any, info: Any) -> dict[str, Any]:
-    return join_notebook(manifest_of(info.manifest_id, store.get_chunks), store.get_chunks)
+    return join_notebook(manifest_of(info.manifest_id, store.chunks.get), store.chunks.get)
 
 
 def _as_the_labextension(frontend: Frontend, repo: Path) -> Callable[[Request], None]:

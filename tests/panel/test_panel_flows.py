@@ -441,11 +441,11 @@ def _seed_checkpoints(root: Path, store_dir: Path, name: str, n: int) -> None:
     try:
         first = service.create(str(path), Author("ada@example.com", "Ada Lovelace", "git"))
         service.wait()
-        row = asdict(store.get_checkpoint(first.checkpoint_id))
+        row = asdict(store.checkpoints.get(first.checkpoint_id))
         for key in ("runs", "datasets", "comment_count"):
             row.pop(key)
         for i in range(1, n):
-            store.insert_checkpoint(
+            store.checkpoints.insert(
                 {
                     **row,
                     "checkpoint_id": uuid.uuid4().hex,

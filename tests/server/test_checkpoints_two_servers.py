@@ -39,7 +39,7 @@ async def test_two_users_share_one_notebooks_history(
     assert sources(await content(bob.fetch, "shared.ipynb")) == ["ada's version"]
     assert sources(json.loads((clone / "shared.ipynb").read_text())) == ["ada's version"]
     undo = (await listed(bob.fetch, "shared.ipynb"))[-1]
-    assert mlm_service.store_for(str(jp_root_dir)).get_checkpoint(undo["id"]).author == "bob"
+    assert mlm_service.store_for(str(jp_root_dir)).checkpoints.get(undo["id"]).author == "bob"
 
     refused = await bob.fetch("api", "contents", "shared.ipynb", "checkpoints", ada_cp["id"],
                               method="DELETE", raise_error=False)  # fmt: skip

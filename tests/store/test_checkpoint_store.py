@@ -69,24 +69,24 @@ def _row(split, *, repo="github.com/acme/ml", path="nb.ipynb", author="ada", whe
 def test_content_round_trips_and_unchanged_chunks_are_stored_once(store):
     image = os.urandom(200_000)
     first = split_notebook(_nb(["a = 1", "b = 2", "c = 3"], image))
-    added = store.put_chunks(first.chunks)
+    added = store.chunks.put(first.chunks)
     assert added > len(image)  # the image is in there
     second = split_notebook(_nb(["a = 1", "b = 20", "c = 3"], image))
-    again = store.put_chunks(second.chunks)
+    again = store.chunks.put(second.chunks)
     assert 0 < again < 2_000  # only the changed cell, its output and the manifest
-    assert store.put_chunks(second.chunks) == 0
-    nb = join_notebook(manifest_of(second.manifest_id, store.get_chunks), store.get_chunks)
+    assert store.chunks.put(second.chunks) == 0
+    nb = join_notebook(manifest_of(second.manifest_id, store.chunks.get), store.chunks.get)
     assert nb == _nb(["a = 1", "b = 20", "c = 3"], image)
 
 
 def test_missing_chunk_is_named(store):
     with pytest.raises(StoreError, match="missing"):
-        store.get_chunks(["ab" * 32])
+        store.chunks.get(["ab" * 32])
 
 
 def test_checkpoints_list_newest_first_per_notebook_and_author(store):
     split = split_notebook(_nb(["x"]))
-    store.put_chunks(split.chunks)
+    store.chunks.put(split.chunks)
     t = 1_700_000_000.0
     rows = [
         _row(split, author="ada", when=t),
@@ -95,32 +95,32 @@ def test_checkpoints_list_newest_first_per_notebook_and_author(store):
         _row(split, author="ada", path="other.ipynb", when=t + 3),
     ]
     for row in rows:
-        store.insert_checkpoint(row)
-    listed, total = store.list_checkpoints(repo="github.com/acme/ml", path="nb.ipynb")
+        store.checkpoints.insert(row)
+    listed, total = store.checkpoints.find(repo="github.com/acme/ml", path="nb.ipynb")
     assert total == 3
     assert [c.checkpoint_id for c in listed] == [r["checkpoint_id"] for r in rows[2::-1]]
     assert listed[0].message == "third"
-    oldest_first, _ = store.list_checkpoints(
+    oldest_first, _ = store.checkpoints.find(
         repo="github.com/acme/ml", path="nb.ipynb", newest_first=False, limit=2, offset=1
     )
     assert [c.checkpoint_id for c in oldest_first] == [
         rows[1]["checkpoint_id"],
         rows[2]["checkpoint_id"],
     ]
-    mine, total_mine = store.list_checkpoints(author="ada")
+    mine, total_mine = store.checkpoints.find(author="ada")
     assert total_mine == 3 and {c.path for c in mine} == {"nb.ipynb", "other.ipynb"}
-    assert store.latest_checkpoint_time("github.com/acme/ml", "nb.ipynb", before=t + 2) == t + 1
-    assert store.latest_checkpoint_time("github.com/acme/ml", "nb.ipynb", before=t) is None
+    assert store.checkpoints.latest_time("github.com/acme/ml", "nb.ipynb", before=t + 2) == t + 1
+    assert store.checkpoints.latest_time("github.com/acme/ml", "nb.ipynb", before=t) is None
 
 
 def test_completion_records_git_runs_datasets(store):
     split = split_notebook(_nb(["x"]))
-    store.put_chunks(split.chunks)
+    store.chunks.put(split.chunks)
     row = _row(split)
-    store.insert_checkpoint(row)
+    store.checkpoints.insert(row)
     exp = store.get_or_create_experiment("e")
     run = store.create_run(exp.experiment_id, name="r1", params={}, tags={}, parent_run_id=None)
-    store.update_checkpoint(
+    store.checkpoints.update(
         row["checkpoint_id"],
         {
             "git_state": "ok",
@@ -132,7 +132,7 @@ def test_completion_records_git_runs_datasets(store):
         run_ids=[run.run_id, run.run_id],
         datasets=[{"content_id": "c" * 64, "name": "train", "source": "/d", "origin": "metadata"}],
     )
-    info = store.get_checkpoint(row["checkpoint_id"])
+    info = store.checkpoints.get(row["checkpoint_id"])
     assert (info.git_state, info.git_commit, info.git_branch, info.git_dirty) == (
         "ok",
         "a" * 40,
@@ -142,7 +142,7 @@ def test_completion_records_git_runs_datasets(store):
     assert info.runs == ({"run_id": run.run_id, "name": "r1", "status": "running"},)
     assert info.datasets[0]["name"] == "train" and info.datasets[0]["origin"] == "metadata"
     with pytest.raises(ValueError, match="cannot update"):
-        store.update_checkpoint(row["checkpoint_id"], {"author": "mallory"})
+        store.checkpoints.update(row["checkpoint_id"], {"author": "mallory"})
 
 
 def test_runs_of_a_notebook_are_found_by_their_tags(store):
@@ -171,44 +171,44 @@ def test_runs_of_a_notebook_are_found_by_their_tags(store):
         parent_run_id=None,
     )
     now = time.time() + 1
-    assert store.notebook_runs("github.com/acme/ml", "nb.ipynb", None, now) == [a.run_id]
-    assert store.notebook_runs("", "nb.ipynb", None, now) == [outside.run_id]
-    assert store.notebook_runs("github.com/acme/ml", "nb.ipynb", now, now + 5) == []
+    assert store.checkpoints.notebook_runs("github.com/acme/ml", "nb.ipynb", None, now) == [a.run_id]
+    assert store.checkpoints.notebook_runs("", "nb.ipynb", None, now) == [outside.run_id]
+    assert store.checkpoints.notebook_runs("github.com/acme/ml", "nb.ipynb", now, now + 5) == []
 
 
 def test_delete_removes_row_and_its_comments_rename_moves_history(store):
     split = split_notebook(_nb(["x"]))
-    store.put_chunks(split.chunks)
+    store.chunks.put(split.chunks)
     a = _row(split, path="dir/nb.ipynb")
     b = _row(split, path="dir/sub/other.ipynb")
     c = _row(split, path="dir2/nb.ipynb")
     for row in (a, b, c):
-        store.insert_checkpoint(row)
+        store.checkpoints.insert(row)
     store.add_comment("checkpoint", a["checkpoint_id"], "nice", author="bob")
-    assert store.get_checkpoint(a["checkpoint_id"]).comment_count == 1
-    moved = store.move_checkpoints("github.com/acme/ml", "dir", "github.com/acme/ml", "renamed")
+    assert store.checkpoints.get(a["checkpoint_id"]).comment_count == 1
+    moved = store.checkpoints.move("github.com/acme/ml", "dir", "github.com/acme/ml", "renamed")
     assert moved == 2
-    paths = {i.checkpoint_id: i.path for i in store.list_checkpoints(author="ada")[0]}
+    paths = {i.checkpoint_id: i.path for i in store.checkpoints.find(author="ada")[0]}
     assert paths == {
         a["checkpoint_id"]: "renamed/nb.ipynb",
         b["checkpoint_id"]: "renamed/sub/other.ipynb",
         c["checkpoint_id"]: "dir2/nb.ipynb",
     }
-    store.delete_checkpoint(a["checkpoint_id"])
+    store.checkpoints.delete(a["checkpoint_id"])
     with pytest.raises(NotFoundError):
-        store.get_checkpoint(a["checkpoint_id"])
+        store.checkpoints.get(a["checkpoint_id"])
     assert store.comments("checkpoint", a["checkpoint_id"]) == []
     with pytest.raises(NotFoundError):
-        store.delete_checkpoint(a["checkpoint_id"])
+        store.checkpoints.delete(a["checkpoint_id"])
     with pytest.raises(ValueError, match="not a checkpoint id"):
-        store.get_checkpoint("../etc/passwd")
+        store.checkpoints.get("../etc/passwd")
 
 
 def test_comments_can_be_deleted_by_their_author_only(store):
     split = split_notebook(_nb(["x"]))
-    store.put_chunks(split.chunks)
+    store.chunks.put(split.chunks)
     row = _row(split)
-    store.insert_checkpoint(row)
+    store.checkpoints.insert(row)
     comment = store.add_comment("checkpoint", row["checkpoint_id"], "looks good", author="bob")
     with pytest.raises(PermissionError, match="only its author"):
         store.delete_comment(comment.comment_id, "ada")
@@ -223,18 +223,18 @@ def test_comments_can_be_deleted_by_their_author_only(store):
 def test_unreferenced_chunks_are_collected_after_the_grace_period(store):
     keep = split_notebook(_nb(["keep"]))
     drop = split_notebook(_nb(["drop"]))
-    store.put_chunks(keep.chunks)
-    store.put_chunks(drop.chunks)
+    store.chunks.put(keep.chunks)
+    store.chunks.put(drop.chunks)
     referenced = set(keep.chunks)
-    assert store.delete_unreferenced_chunks(referenced, older_than=time.time() - 3600) == 0
-    removed = store.delete_unreferenced_chunks(referenced, older_than=time.time() + 1)
+    assert store.chunks.delete_unreferenced(referenced, older_than=time.time() - 3600) == 0
+    removed = store.chunks.delete_unreferenced(referenced, older_than=time.time() + 1)
     assert removed == len(set(drop.chunks) - referenced)
-    assert store.get_chunks(keep.chunks)  # still all there
+    assert store.chunks.get(keep.chunks)  # still all there
 
 
 def test_a_run_tagged_late_joins_the_first_checkpoint_after_its_start(store):
     split = split_notebook(_nb(["x"]))
-    store.put_chunks(split.chunks)
+    store.chunks.put(split.chunks)
     exp = store.get_or_create_experiment("e")
     run = store.create_run(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
     start = run.start_time
@@ -242,35 +242,35 @@ def test_a_run_tagged_late_joins_the_first_checkpoint_after_its_start(store):
     first = _row(split, when=start + 1)
     later = _row(split, when=start + 2)
     for row in (before, first, later):
-        store.insert_checkpoint(row)
+        store.checkpoints.insert(row)
     used = [{"content_id": "d" * 64, "name": "train", "source": "/data"}]
     # the checkpoint's own completion already linked it: nothing is linked twice
-    store.update_checkpoint(first["checkpoint_id"], {}, run_ids=[run.run_id])
-    found = store.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used)
+    store.checkpoints.update(first["checkpoint_id"], {}, run_ids=[run.run_id])
+    found = store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used)
     assert found == first["checkpoint_id"]
-    assert store.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used) == found
-    info = store.get_checkpoint(found)
+    assert store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used) == found
+    info = store.checkpoints.get(found)
     assert [r["run_id"] for r in info.runs] == [run.run_id]
     assert [(d["name"], d["origin"]) for d in info.datasets] == [("train", "run")]
-    assert store.get_checkpoint(before["checkpoint_id"]).runs == ()
-    assert store.get_checkpoint(later["checkpoint_id"]).runs == ()
-    assert store.attach_late_run(run.run_id, "github.com/acme/ml", "other.ipynb", start, []) is None
+    assert store.checkpoints.get(before["checkpoint_id"]).runs == ()
+    assert store.checkpoints.get(later["checkpoint_id"]).runs == ()
+    assert store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "other.ipynb", start, []) is None
 
 
 def test_a_run_finds_the_first_checkpoint_linked_to_it(store):
     split = split_notebook(_nb(["x"]))
-    store.put_chunks(split.chunks)
+    store.chunks.put(split.chunks)
     exp = store.get_or_create_experiment("e")
     run = store.create_run(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
     alone = store.create_run(exp.experiment_id, name="s", params={}, tags={}, parent_run_id=None)
     first = _row(split, when=run.start_time + 1)
     later = _row(split, when=run.start_time + 2)
     for row in (later, first):
-        store.insert_checkpoint(row)
-        store.update_checkpoint(row["checkpoint_id"], {}, run_ids=[run.run_id])
-    found = store.checkpoint_of_run(run.run_id)
+        store.checkpoints.insert(row)
+        store.checkpoints.update(row["checkpoint_id"], {}, run_ids=[run.run_id])
+    found = store.checkpoints.of_run(run.run_id)
     assert found is not None and found.checkpoint_id == first["checkpoint_id"]
     assert [r["run_id"] for r in found.runs] == [run.run_id]
-    assert store.checkpoint_of_run(alone.run_id) is None
+    assert store.checkpoints.of_run(alone.run_id) is None
     with pytest.raises(NotFoundError, match="no run with id"):
-        store.checkpoint_of_run("0" * 32)
+        store.checkpoints.of_run("0" * 32)

@@ -122,6 +122,6 @@ def labelled_checkpoint(
         and newest.content_hash == blake3_hex(data)
     ):
         store = service.store_for(abs_path)
-        store.update_checkpoint(newest.checkpoint_id, {"message": message})
-        return store.get_checkpoint(newest.checkpoint_id)
+        store.checkpoints.update(newest.checkpoint_id, {"message": message})
+        return store.checkpoints.get(newest.checkpoint_id)
     return service.create(abs_path, author, data=data, message=message)

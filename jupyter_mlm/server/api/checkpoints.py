@@ -27,7 +27,7 @@ class CheckpointsBase(MlmHandler):
         Blocking."""
         inputs.hex_id(checkpoint_id, "checkpoint")
         store = self.store_at(abs_path)
-        return store, store.get_checkpoint(checkpoint_id)
+        return store, store.checkpoints.get(checkpoint_id)
 
     def on_server(self, info: CheckpointInfo, given: str | None) -> tuple[str, str]:
         """(contents path, file) of the checkpoint's notebook here: ``given`` when it is that
@@ -68,7 +68,7 @@ class CheckpointsHandler(CheckpointsBase):
         def work() -> dict[str, Any]:
             store = self.store_at(abs_path)
             repo, where = (None, None) if abs_path is None else self.notebook_ref(abs_path)
-            infos, total = store.list_checkpoints(
+            infos, total = store.checkpoints.find(
                 repo=repo, path=where, author=author, limit=limit, offset=offset
             )
             places: dict[tuple[str, str], str | None] = {}

@@ -27,7 +27,7 @@ class DatasetsHandler(MlmHandler):
                 used = store.dataset_runs()
             else:
                 repo, path = self.notebook_ref(notebook)
-                used = store.dataset_runs(store.notebook_runs(repo, path, None, time.time()))
+                used = store.dataset_runs(store.checkpoints.notebook_runs(repo, path, None, time.time()))
             return [
                 shapes.dataset_version(v, used.get((v.content_id, v.name), []))
                 for v in store.list_dataset_versions()

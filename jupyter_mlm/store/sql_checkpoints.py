@@ -1,10 +1,10 @@
-"""Notebook checkpoints in the database: the checkpoint rows with the runs and dataset versions
-they record (their content chunks are in ``chunks_mixin``)."""
+"""Notebook checkpoints in a SQL database: the checkpoint rows with the runs and dataset versions
+they record (their content is ``sql_chunks``; deletions are ``sql_checkpoint_deletions``)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection, Engine
 from ..core.entities import CheckpointInfo
 from ..core.errors import NotFoundError
 from . import engine as db
-from .chunks_mixin import IN_BATCH
-from .deletions_mixin import self_and_folders
+from .repositories import CheckpointRepository
+from .run_loading import require_run
 from .schema import (
     checkpoint_datasets,
     checkpoint_deletions,
@@ -25,6 +25,8 @@ from .schema import (
     runs,
     tags,
 )
+from .sql_checkpoint_deletions import SqlCheckpointDeletions, self_and_folders
+from .sql_chunks import IN_BATCH
 
 _CHECKPOINT_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -51,18 +53,18 @@ def check_checkpoint_id(checkpoint_id: object) -> str:
     return checkpoint_id
 
 
-class CheckpointsMixin:
-    """Part of ``SqlStore``; relies on its ``engine`` and ``_require_run``."""
+class SqlCheckpoints(SqlCheckpointDeletions, CheckpointRepository):
+    """The checkpoint rows in a SQL database (``store.checkpoints``)."""
 
-    engine: Engine
-    _require_run: Callable[[Connection, str], None]
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     # checkpoints --------------------------------------------------------------------------
-    def insert_checkpoint(self, row: Mapping[str, Any]) -> None:
+    def insert(self, row: Mapping[str, Any]) -> None:
         with db.write(self.engine, f"record a checkpoint of {row['path']!r}") as conn:
             conn.execute(checkpoints.insert().values(**row))
 
-    def update_checkpoint(
+    def update(
         self,
         checkpoint_id: str,
         fields: Mapping[str, Any],
@@ -135,10 +137,10 @@ class CheckpointsMixin:
                 return None
             _link_runs(conn, first, [run_id])
         if datasets:
-            self.update_checkpoint(first, {}, datasets=[{**d, "origin": "run"} for d in datasets])
+            self.update(first, {}, datasets=[{**d, "origin": "run"} for d in datasets])
         return str(first)
 
-    def get_checkpoint(self, checkpoint_id: str) -> CheckpointInfo:
+    def get(self, checkpoint_id: str) -> CheckpointInfo:
         check_checkpoint_id(checkpoint_id)
         with db.read(self.engine, "read a checkpoint") as conn:
             row = conn.execute(
@@ -148,12 +150,12 @@ class CheckpointsMixin:
                 raise NotFoundError(f"no checkpoint {checkpoint_id!r}")
             return self._complete(conn, [row])[0]
 
-    def checkpoint_of_run(self, run_id: str) -> CheckpointInfo | None:
+    def of_run(self, run_id: str) -> CheckpointInfo | None:
         """The notebook checkpoint a run belongs to: the first one linked to it (a run is
         linked to the first checkpoint of its notebook saved after it started); None if none."""
         c, cr = checkpoints.c, checkpoint_runs.c
         with db.read(self.engine, f"find the checkpoint of run {run_id}") as conn:
-            self._require_run(conn, run_id)
+            require_run(conn, run_id)
             row = conn.execute(
                 select(checkpoints)
                 .join(checkpoint_runs, cr.checkpoint_id == c.checkpoint_id)
@@ -163,7 +165,7 @@ class CheckpointsMixin:
             ).first()
             return None if row is None else self._complete(conn, [row])[0]
 
-    def list_checkpoints(
+    def find(
         self,
         *,
         repo: str | None = None,
@@ -198,7 +200,7 @@ class CheckpointsMixin:
             rows = conn.execute(query).all()
             return self._complete(conn, rows), int(total)
 
-    def checkpoint_times(
+    def times(
         self, repo: str, path: str, limit: int = 100, deleted_by: str | None = None
     ) -> list[tuple[str, float]]:
         """``(checkpoint_id, created_at)`` of a file's newest checkpoints, newest first; with
@@ -222,7 +224,7 @@ class CheckpointsMixin:
         with db.read(self.engine, "list checkpoints") as conn:
             return [(row.checkpoint_id, float(row.created_at)) for row in conn.execute(query)]
 
-    def latest_checkpoint_time(self, repo: str, path: str, before: float) -> float | None:
+    def latest_time(self, repo: str, path: str, before: float) -> float | None:
         c = checkpoints.c
         with db.read(self.engine, "read the previous checkpoint") as conn:
             found = conn.execute(
@@ -232,7 +234,7 @@ class CheckpointsMixin:
             ).scalar()
         return None if found is None else float(found)
 
-    def delete_checkpoint(self, checkpoint_id: str) -> None:
+    def delete(self, checkpoint_id: str) -> None:
         check_checkpoint_id(checkpoint_id)
         with db.write(self.engine, "delete a checkpoint") as conn:
             gone = conn.execute(
@@ -246,7 +248,7 @@ class CheckpointsMixin:
                 )
             )
 
-    def move_checkpoints(self, old_repo: str, old_path: str, new_repo: str, new_path: str) -> int:
+    def move(self, old_repo: str, old_path: str, new_repo: str, new_path: str) -> int:
         """Carry the history of a file (or of every file under a folder) to its new path;
         returns the checkpoints moved."""
         c = checkpoints.c

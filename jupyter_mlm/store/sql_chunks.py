@@ -1,4 +1,4 @@
-"""Notebook checkpoint content in the database: chunks stored once per blake3 id, compressed
+"""Notebook checkpoint content in a SQL database (``store.chunks``): chunks stored once per blake3 id, compressed
 when that pays, checked against their id when read, and removed when no manifest names them."""
 
 from __future__ import annotations
@@ -15,24 +15,27 @@ from sqlalchemy.engine import Connection, Engine
 from ..core.errors import StoreError
 from ..core.hashing import blake3_hex as chunk_id
 from . import engine as db
+from .repositories import ChunkRepository
 from .schema import checkpoint_chunks, checkpoints
 
 _CHUNK_ID = re.compile(r"^[0-9a-f]{64}$")
 IN_BATCH = 500  # ids per ``IN (...)`` query
 # zlib (level 1) is kept only when it saves at least this share: base64 images barely shrink.
 _MIN_SAVING = 0.1
-# Every chunk a new checkpoint names was stored or touched less than this ago (see put_chunks):
+# Every chunk a new checkpoint names was stored or touched less than this ago (see ``put``):
 # gc grace periods at least this long are safe while servers save.
 TOUCH_AFTER = 600.0
 _MAX_CONFIRMED = 200_000
 
 
-class ChunksMixin:
-    """Part of ``SqlStore``; relies on its ``engine``."""
+class SqlChunks(ChunkRepository):
+    """Checkpoint content chunks in a SQL database (``store.chunks``)."""
 
-    engine: Engine
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._confirmed: dict[str, float] = {}  # chunk id → when this object stored or touched it
 
-    def put_chunks(self, chunks: Mapping[str, bytes]) -> int:
+    def put(self, chunks: Mapping[str, bytes]) -> int:
         """Store the chunks not stored yet; returns the bytes added (after compression).
 
         A re-used chunk stored more than ``TOUCH_AFTER / 2`` seconds ago gets a fresh time, and
@@ -41,7 +44,7 @@ class ChunksMixin:
         ``mlm gc`` (which spares chunks younger than its grace period) cannot remove it between
         this call and the checkpoint row that names it."""
         now = time.time()
-        confirmed = self._confirmed_chunks()
+        confirmed = self._confirmed
         ids = [cid for cid in chunks if confirmed.get(cid, 0.0) < now - TOUCH_AFTER / 2]
         if not ids:
             return 0
@@ -74,14 +77,7 @@ class ChunksMixin:
                 )
         return sum(len(r["data"]) for r in rows)
 
-    def _confirmed_chunks(self) -> dict[str, float]:
-        """Chunk ids this store object stored or touched, with when."""
-        found: dict[str, float] | None = self.__dict__.get("_confirmed")
-        if found is None:
-            found = self.__dict__.setdefault("_confirmed", {})
-        return found
-
-    def get_chunks(self, ids: Iterable[str]) -> dict[str, bytes]:
+    def get(self, ids: Iterable[str]) -> dict[str, bytes]:
         """The chunks by id, checked against their id; StoreError names a missing or damaged one."""
         wanted = list(dict.fromkeys(ids))
         found: dict[str, bytes] = {}
@@ -126,7 +122,7 @@ class ChunksMixin:
             known.update(conn.execute(select(c.chunk_id).where(c.chunk_id.in_(part))).scalars())
         return known
 
-    def chunk_bytes(self) -> int:
+    def total_bytes(self) -> int:
         """Bytes of stored checkpoint content (after compression)."""
         with db.read(self.engine, "measure checkpoint content") as conn:
             total = conn.execute(
@@ -134,11 +130,11 @@ class ChunksMixin:
             ).scalar_one()
         return int(total)
 
-    def delete_unreferenced_chunks(
+    def delete_unreferenced(
         self, referenced: set[str], older_than: float, *, dry_run: bool = False
     ) -> int:
         """Remove chunks no manifest names, stored before ``older_than``; returns their count.
-        A chunk re-used meanwhile (its time refreshed by ``put_chunks``) is spared."""
+        A chunk re-used meanwhile (its time refreshed by ``put``) is spared."""
         c = checkpoint_chunks.c
         with db.read(self.engine, "list checkpoint content") as conn:
             stale = [

@@ -10,12 +10,12 @@ from . import engine as db
 from .schema import checkpoint_deletions
 
 
-class CheckpointDeletionsMixin:
-    """Part of ``SqlStore``; relies on its ``engine``."""
+class SqlCheckpointDeletions:
+    """The deletions part of ``SqlCheckpoints``; relies on its ``engine``."""
 
     engine: Engine
 
-    def mark_checkpoints_deleted(self, repo: str, path: str, author: str, at: float) -> None:
+    def mark_deleted(self, repo: str, path: str, author: str, at: float) -> None:
         """Record that ``author`` deleted the file or folder ``path`` at ``at`` (the newest
         deletion is kept)."""
         d = checkpoint_deletions.c
@@ -28,7 +28,7 @@ class CheckpointDeletionsMixin:
                 )
             )
 
-    def checkpoints_deleted_at(self, repo: str, path: str, author: str) -> float | None:
+    def deleted_at(self, repo: str, path: str, author: str) -> float | None:
         """When ``author`` last deleted ``path`` or a folder above it; None if never."""
         paths = self_and_folders(path)
         d = checkpoint_deletions.c

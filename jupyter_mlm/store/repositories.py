@@ -1,0 +1,121 @@
+"""One repository per aggregate, each a small interface a backend implements: a store is
+their composition (``Store.checkpoints``, ``Store.chunks``). Methods raise ``NotFoundError``
+for unknown ids and ``StoreError`` when the database fails; each call is one transaction.
+(The other aggregates still sit on ``Store`` itself and move here one by one.)"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..core.entities import CheckpointInfo
+
+
+class ChunkRepository(abc.ABC):
+    """Checkpoint content: chunks stored once per blake3 id."""
+
+    @abc.abstractmethod
+    def put(self, chunks: Mapping[str, bytes]) -> int:
+        """Store the chunks not stored yet (refreshing the time of re-used ones); returns the
+        bytes added."""
+
+    @abc.abstractmethod
+    def get(self, ids: Iterable[str]) -> dict[str, bytes]:
+        """The chunks by id, checked against their id (``NotFoundError`` names a missing one)."""
+
+    @abc.abstractmethod
+    def total_bytes(self) -> int:
+        """The stored size of every chunk."""
+
+    @abc.abstractmethod
+    def manifest_ids(self) -> list[str]:
+        """The manifest chunk of every checkpoint."""
+
+    @abc.abstractmethod
+    def delete_unreferenced(
+        self, referenced: set[str], older_than: float, *, dry_run: bool = False
+    ) -> int:
+        """Remove chunks not in ``referenced`` stored before ``older_than``; their count."""
+
+
+class CheckpointRepository(abc.ABC):
+    """Checkpoint rows with the runs and dataset versions they record, and file deletions."""
+
+    @abc.abstractmethod
+    def insert(self, row: Mapping[str, Any]) -> None: ...
+
+    @abc.abstractmethod
+    def update(
+        self,
+        checkpoint_id: str,
+        fields: Mapping[str, Any],
+        *,
+        run_ids: Sequence[str] | None = None,
+        datasets: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Fill in what was found after the save (git state, datasets, runs)."""
+
+    @abc.abstractmethod
+    def attach_late_run(
+        self,
+        run_id: str,
+        repo: str,
+        path: str,
+        start_time: float,
+        datasets: Sequence[Mapping[str, Any]],
+    ) -> str | None:
+        """Link a run whose notebook was known only after its checkpoint to that checkpoint."""
+
+    @abc.abstractmethod
+    def get(self, checkpoint_id: str) -> CheckpointInfo: ...
+
+    @abc.abstractmethod
+    def of_run(self, run_id: str) -> CheckpointInfo | None:
+        """The first checkpoint linked to the run (the one it was started from); None if
+        none is."""
+
+    @abc.abstractmethod
+    def find(
+        self,
+        *,
+        repo: str | None = None,
+        path: str | None = None,
+        author: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> tuple[list[CheckpointInfo], int]:
+        """Checkpoints of a notebook and/or an author, a page of them and their total."""
+
+    @abc.abstractmethod
+    def times(
+        self, repo: str, path: str, limit: int = 100, deleted_by: str | None = None
+    ) -> list[tuple[str, float]]:
+        """``(checkpoint_id, created_at)`` of a file's newest checkpoints, newest first; with
+        ``deleted_by``, only those since that user last deleted the file."""
+
+    @abc.abstractmethod
+    def latest_time(self, repo: str, path: str, before: float) -> float | None: ...
+
+    @abc.abstractmethod
+    def delete(self, checkpoint_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def move(self, old_repo: str, old_path: str, new_repo: str, new_path: str) -> int:
+        """Carry a file's (or a folder's files') history to a new path; how many moved."""
+
+    @abc.abstractmethod
+    def notebook_runs(self, repo: str, path: str, since: float | None, until: float) -> list[str]:
+        """Runs started from the notebook in ``(since, until]``, oldest first."""
+
+    @abc.abstractmethod
+    def datasets_of_runs(self, run_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def mark_deleted(self, repo: str, path: str, author: str, at: float) -> None:
+        """``author`` deleted the file or folder ``path`` at ``at``."""
+
+    @abc.abstractmethod
+    def deleted_at(self, repo: str, path: str, author: str) -> float | None:
+        """When ``author`` last deleted ``path`` or a folder above it; None if never."""
