@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from ..core.entities import Comment, Experiment, RunInfo
-from ..core.errors import NotFoundError
+from ..core.entities import Experiment, RunInfo
 from . import engine as db
-from . import liveness
 from .repositories import CheckpointRepository
 from .schema import BLOB_REFERENCES, comments, experiments, metric_blocks, metric_summaries, runs
 
 LIFECYCLES = ("active", "archived")
-COMMENT_TARGETS = ("run", "experiment", "checkpoint", "model")
-MAX_COMMENT = 20_000
 
 
 class AdminMixin:
@@ -29,76 +23,6 @@ class AdminMixin:
     get_run: Callable[[str], RunInfo]
     get_experiment: Callable[[str], Experiment]
     checkpoints: CheckpointRepository
-
-    # comments -----------------------------------------------------------------------------
-    def add_comment(
-        self,
-        target_kind: str,
-        target_id: str,
-        body: str,
-        author: str | None = None,
-        author_name: str | None = None,
-    ) -> Comment:
-        """A comment by ``author`` (default: the OS user) on a run, experiment, checkpoint or
-        model."""
-        if target_kind not in COMMENT_TARGETS:
-            raise ValueError(
-                f"cannot comment on a {target_kind!r} (one of: {', '.join(COMMENT_TARGETS)})"
-            )
-        if not isinstance(body, str) or not body.strip():
-            raise ValueError("a comment needs a non-empty text")
-        if len(body) > MAX_COMMENT:
-            raise ValueError(f"a comment holds at most {MAX_COMMENT} characters, got {len(body)}")
-        if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
-            raise ValueError(f"not a {target_kind} id: {target_id!r}")
-        if target_kind == "run":
-            self.get_run(target_id)
-        elif target_kind == "checkpoint":
-            self.checkpoints.get(target_id)
-        elif target_kind == "experiment":
-            self.get_experiment(target_id)
-        row: dict[str, Any] = dict(
-            comment_id=uuid.uuid4().hex,
-            target_kind=target_kind,
-            target_id=target_id,
-            author=author or liveness.current_user(),
-            author_name=(author_name or None) and author_name[:255],
-            body=body,
-            created_at=time.time(),
-        )
-        with db.write(self.engine, "add a comment") as conn:
-            conn.execute(comments.insert().values(**row))
-        return Comment(**row)
-
-    def get_comment(self, comment_id: str) -> Comment:
-        with db.read(self.engine, "read a comment") as conn:
-            row = conn.execute(select(comments).where(comments.c.comment_id == comment_id)).first()
-        if row is None:
-            raise NotFoundError(f"no comment {comment_id!r}")
-        return Comment(**row._asdict())
-
-    def delete_comment(self, comment_id: str, author: str) -> None:
-        """Delete a comment; only its author may (PermissionError otherwise)."""
-        comment = self.get_comment(comment_id)
-        if comment.author != author:
-            raise PermissionError(
-                f"comment {comment_id} was written by {comment.author!r}; only its author can "
-                "delete it"
-            )
-        with db.write(self.engine, "delete a comment") as conn:
-            conn.execute(delete(comments).where(comments.c.comment_id == comment_id))
-
-    def comments(self, target_kind: str, target_id: str) -> list[Comment]:
-        c = comments.c
-        with db.read(self.engine, "read comments") as conn:
-            return [
-                Comment(**r._asdict())
-                for r in conn.execute(
-                    select(comments)
-                    .where(c.target_kind == target_kind, c.target_id == target_id)
-                    .order_by(c.created_at)
-                )
-            ]
 
     # lifecycle ----------------------------------------------------------------------------
     def set_lifecycle(self, kind: str, ident: str, lifecycle: str) -> None:

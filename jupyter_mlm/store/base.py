@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.entities import (
     Artifact,
-    Comment,
     DatasetUse,
     DatasetVersionInfo,
     Experiment,
@@ -17,7 +16,7 @@ from ..core.entities import (
     RunInfo,
 )
 from .blobs import BlobStore
-from .repositories import CheckpointRepository, ChunkRepository
+from .repositories import CheckpointRepository, ChunkRepository, CommentRepository
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,6 +36,7 @@ class Store(abc.ABC):
     #: one repository per aggregate (``repositories.py``); the rest of this interface follows
     checkpoints: CheckpointRepository
     chunks: ChunkRepository
+    comments: CommentRepository
 
     # experiments
     @abc.abstractmethod
@@ -202,22 +202,7 @@ class Store(abc.ABC):
     def list_artifacts(self, run_id: str) -> list[Artifact]: ...
 
     # comments
-    @abc.abstractmethod
-    def add_comment(
-        self,
-        target_kind: str,
-        target_id: str,
-        body: str,
-        author: str | None = None,
-        author_name: str | None = None,
-    ) -> Comment: ...
-    @abc.abstractmethod
-    def comments(self, target_kind: str, target_id: str) -> list[Comment]: ...
 
-    @abc.abstractmethod
-    def delete_comment(self, comment_id: str, author: str) -> None: ...
-    @abc.abstractmethod
-    def get_comment(self, comment_id: str) -> Comment: ...
 
     # lifecycle
     @abc.abstractmethod

@@ -1,5 +1,5 @@
 """One repository per aggregate, each a small interface a backend implements: a store is
-their composition (``Store.checkpoints``, ``Store.chunks``). Methods raise ``NotFoundError``
+their composition (``Store.checkpoints``, ``Store.chunks``, ``Store.comments``). Methods raise ``NotFoundError``
 for unknown ids and ``StoreError`` when the database fails; each call is one transaction.
 (The other aggregates still sit on ``Store`` itself and move here one by one.)"""
 
@@ -9,7 +9,10 @@ import abc
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..core.entities import CheckpointInfo
+from ..core.entities import CheckpointInfo, Comment
+
+COMMENT_TARGETS = ("run", "experiment", "checkpoint", "model")
+MAX_COMMENT = 20_000
 
 
 class ChunkRepository(abc.ABC):
@@ -119,3 +122,30 @@ class CheckpointRepository(abc.ABC):
     @abc.abstractmethod
     def deleted_at(self, repo: str, path: str, author: str) -> float | None:
         """When ``author`` last deleted ``path`` or a folder above it; None if never."""
+
+
+class CommentRepository(abc.ABC):
+    """Comments on runs, experiments, checkpoints and models."""
+
+    @abc.abstractmethod
+    def add(
+        self,
+        target_kind: str,
+        target_id: str,
+        body: str,
+        author: str | None = None,
+        author_name: str | None = None,
+    ) -> Comment:
+        """A comment by ``author`` (default: the OS user) on one of ``COMMENT_TARGETS``; the
+        target must exist."""
+
+    @abc.abstractmethod
+    def get(self, comment_id: str) -> Comment: ...
+
+    @abc.abstractmethod
+    def delete(self, comment_id: str, author: str) -> None:
+        """Only the comment's author may (``PermissionError`` otherwise)."""
+
+    @abc.abstractmethod
+    def of(self, target_kind: str, target_id: str) -> list[Comment]:
+        """The comments on one target, oldest first."""

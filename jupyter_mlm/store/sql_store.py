@@ -42,6 +42,7 @@ from .schema import params as params_t
 from .schema import tags as tags_t
 from .sql_checkpoints import SqlCheckpoints
 from .sql_chunks import SqlChunks
+from .sql_comments import SqlComments
 
 LIFECYCLES = ("active", "archived")
 
@@ -79,6 +80,7 @@ class SqlStore(
         ensure_schema(self.engine)
         self.checkpoints = SqlCheckpoints(self.engine)
         self.chunks = SqlChunks(self.engine)
+        self.comments = SqlComments(self.engine, self._require_target)
 
     def __repr__(self) -> str:
         return f"<SqlStore {db.describe(self.engine)}>"
@@ -320,6 +322,15 @@ class SqlStore(
             )
 
     # helpers ------------------------------------------------------------------------------
+    def _require_target(self, kind: str, ident: str) -> None:
+        """A comment's target exists (``NotFoundError`` otherwise); models are the registry's."""
+        if kind == "run":
+            self.get_run(ident)
+        elif kind == "checkpoint":
+            self.checkpoints.get(ident)
+        elif kind == "experiment":
+            self.get_experiment(ident)
+
     def _require_run(self, conn: Connection, run_id: str, what: str = "run") -> None:
         require_run(conn, run_id, what)
 

@@ -184,7 +184,7 @@ def test_delete_removes_row_and_its_comments_rename_moves_history(store):
     c = _row(split, path="dir2/nb.ipynb")
     for row in (a, b, c):
         store.checkpoints.insert(row)
-    store.add_comment("checkpoint", a["checkpoint_id"], "nice", author="bob")
+    store.comments.add("checkpoint", a["checkpoint_id"], "nice", author="bob")
     assert store.checkpoints.get(a["checkpoint_id"]).comment_count == 1
     moved = store.checkpoints.move("github.com/acme/ml", "dir", "github.com/acme/ml", "renamed")
     assert moved == 2
@@ -197,7 +197,7 @@ def test_delete_removes_row_and_its_comments_rename_moves_history(store):
     store.checkpoints.delete(a["checkpoint_id"])
     with pytest.raises(NotFoundError):
         store.checkpoints.get(a["checkpoint_id"])
-    assert store.comments("checkpoint", a["checkpoint_id"]) == []
+    assert store.comments.of("checkpoint", a["checkpoint_id"]) == []
     with pytest.raises(NotFoundError):
         store.checkpoints.delete(a["checkpoint_id"])
     with pytest.raises(ValueError, match="not a checkpoint id"):
@@ -209,15 +209,15 @@ def test_comments_can_be_deleted_by_their_author_only(store):
     store.chunks.put(split.chunks)
     row = _row(split)
     store.checkpoints.insert(row)
-    comment = store.add_comment("checkpoint", row["checkpoint_id"], "looks good", author="bob")
+    comment = store.comments.add("checkpoint", row["checkpoint_id"], "looks good", author="bob")
     with pytest.raises(PermissionError, match="only its author"):
-        store.delete_comment(comment.comment_id, "ada")
-    store.delete_comment(comment.comment_id, "bob")
-    assert store.comments("checkpoint", row["checkpoint_id"]) == []
+        store.comments.delete(comment.comment_id, "ada")
+    store.comments.delete(comment.comment_id, "bob")
+    assert store.comments.of("checkpoint", row["checkpoint_id"]) == []
     with pytest.raises(NotFoundError):
-        store.add_comment("checkpoint", "f" * 32, "on nothing", author="bob")
+        store.comments.add("checkpoint", "f" * 32, "on nothing", author="bob")
     with pytest.raises(ValueError, match="cannot comment"):
-        store.add_comment("notebook", row["checkpoint_id"], "x", author="bob")
+        store.comments.add("notebook", row["checkpoint_id"], "x", author="bob")
 
 
 def test_unreferenced_chunks_are_collected_after_the_grace_period(store):

@@ -52,7 +52,7 @@ def test_old_store_is_migrated_on_open_and_keeps_its_data(store_location):
     try:
         assert st.get_experiment("old-exp").experiment_id == "e1"
         run = st.create_run("e1", name="r", params={}, tags={}, parent_run_id=None)
-        st.add_comment("run", run.run_id, "the 0002 table exists now")
+        st.comments.add("run", run.run_id, "the 0002 table exists now")
     finally:
         st.close()
 

@@ -242,13 +242,13 @@ def test_texts_images_artifacts_are_content_addressed_and_listed(store, tmp_path
 
 def test_comments_on_runs(store):
     run = _run(store)
-    store.add_comment("run", run.run_id, "lr too high?")
-    store.add_comment("run", run.run_id, "agreed")
-    assert [c.body for c in store.comments("run", run.run_id)] == ["lr too high?", "agreed"]
+    store.comments.add("run", run.run_id, "lr too high?")
+    store.comments.add("run", run.run_id, "agreed")
+    assert [c.body for c in store.comments.of("run", run.run_id)] == ["lr too high?", "agreed"]
     with pytest.raises(ValueError, match="non-empty"):
-        store.add_comment("run", run.run_id, "  ")
+        store.comments.add("run", run.run_id, "  ")
     with pytest.raises(NotFoundError):
-        store.add_comment("run", "0" * 32, "hello")
+        store.comments.add("run", "0" * 32, "hello")
 
 
 def test_archive_hides_and_delete_purges_everything(store):
@@ -256,7 +256,7 @@ def test_archive_hides_and_delete_purges_everything(store):
     child = _run(store, "a", parent=keep.run_id)
     store.write_metrics([_chunk(gone.run_id, "loss", [0, 1], [1.0, 0.5])])
     store.set_tags(gone.run_id, {"x": "y"})
-    store.add_comment("run", gone.run_id, "bye")
+    store.comments.add("run", gone.run_id, "bye")
     store.set_lifecycle("run", keep.run_id, "archived")
     visible = {r.run_id for r in store.search_runs()}
     assert keep.run_id not in visible and gone.run_id in visible
@@ -266,7 +266,7 @@ def test_archive_hides_and_delete_purges_everything(store):
     with pytest.raises(NotFoundError):
         store.get_run(gone.run_id)
     assert store.stats()["metric_points"] == 0
-    assert store.comments("run", gone.run_id) == []
+    assert store.comments.of("run", gone.run_id) == []
     assert store.purge("run", keep.run_id) == 1
     assert store.get_run(child.run_id).parent_run_id is None  # child kept, link cleared
     with pytest.raises(ValueError, match="lifecycle"):

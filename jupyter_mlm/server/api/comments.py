@@ -23,7 +23,7 @@ class CommentsHandler(MlmHandler):
         target = inputs.target_id(kind, self.get_query_argument("target_id", None))
 
         def work() -> list[dict[str, Any]]:
-            return [shapes.comment(c) for c in self.store_at().comments(kind, target)]
+            return [shapes.comment(c) for c in self.store_at().comments.of(kind, target)]
 
         self.reply({"comments": await self.blocking(work)})
 
@@ -38,7 +38,7 @@ class CommentsHandler(MlmHandler):
         author = await self.author()
 
         def work() -> dict[str, Any]:
-            made = self.store_at().add_comment(
+            made = self.store_at().comments.add(
                 kind, target, text, author.username, author.display_name
             )
             return shapes.comment(made)
@@ -52,6 +52,6 @@ class CommentHandler(MlmHandler):
     async def delete(self, comment_id: str) -> None:
         inputs.hex_id(comment_id, "comment")
         author = await self.author()
-        await self.blocking(lambda: self.store_at().delete_comment(comment_id, author.username))
+        await self.blocking(lambda: self.store_at().comments.delete(comment_id, author.username))
         self.set_status(204)
         self.finish()
