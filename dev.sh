@@ -81,14 +81,23 @@ link_labextension() {
   say "linked $dest -> $target"
 }
 
-# The TypeScript unit tests of the side panel (vitest); node_modules comes from the install.
+# The frontend checks (labextension/): lint (eslint + prettier --check), then the TypeScript unit
+# tests (vitest); node_modules comes from the install. Fails when either fails.
 run_ts_tests() {
-  if [[ ! -x labextension/node_modules/.bin/vitest ]]; then
+  local bin=labextension/node_modules/.bin lint=0 rc=0
+  if [[ ! -x $bin/vitest || ! -x $bin/eslint || ! -x $bin/prettier || ! -x $bin/openapi-typescript ]]; then
     say "npm install (labextension/)"
     (cd labextension && npm install --no-audit --no-fund) || return 1
   fi
-  say "npm test (labextension/: TypeScript unit tests)"
-  (cd labextension && npm test)
+  say "npm run lint (labextension/: eslint + prettier --check)"
+  (cd labextension && npm run lint) || lint=$?
+  say "npm test (labextension/: REST types up to date, type check, unit tests)"
+  (cd labextension && npm test) || rc=$?
+  if [[ $lint -ne 0 ]]; then
+    echo "dev.sh: FAILED: the frontend lint (npm run lint in labextension/) reported problems (see above); 'npm run format' there fixes the formatting" >&2
+    [[ $rc -eq 0 ]] && rc=1
+  fi
+  return "$rc"
 }
 
 # Prints the directory holding initdb and pg_ctl, if any.

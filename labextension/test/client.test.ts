@@ -75,7 +75,7 @@ describe('client', () => {
   });
 
   it('posts JSON bodies and accepts 204 answers', async () => {
-    const { c, sent } = client((path, init) => (init.method === 'DELETE' ? json(null, 204) : json({ comment_id: 'k1' }, 201)));
+    const { c, sent } = client((_path, init) => (init.method === 'DELETE' ? json(null, 204) : json({ comment_id: 'k1' }, 201)));
     const comment = await c.postComment('checkpoint', 'c1', 'looks good');
     expect(comment.comment_id).toBe('k1');
     expect(sent[0].init.method).toBe('POST');
@@ -86,7 +86,11 @@ describe('client', () => {
 
   it('turns error answers and network failures into ApiErrors', async () => {
     const failing = client(() => json({ message: 'database is locked', reason: null }, 500)).c;
-    await expect(failing.me()).rejects.toMatchObject({ status: 500, endpoint: 'me', message: 'database is locked [500 Internal Server Error]' });
+    await expect(failing.me()).rejects.toMatchObject({
+      status: 500,
+      endpoint: 'me',
+      message: 'database is locked [500 Internal Server Error]'
+    });
     const offline = new MlmClient(() => Promise.reject(new TypeError('Failed to fetch')));
     const error = await offline.experiments().catch(e => e);
     expect(error).toBeInstanceOf(ApiError);

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetrics, compareSpec, paramRows, runLabels, seriesPoints } from '../src/panel/model/compareSpec.js';
+import { compareMetrics, paramRows, runLabels, seriesPoints } from '../src/panel/model/compareSpec.js';
+import { compareSpec } from '../src/shared/charts.js';
 import { run } from './fixtures.js';
 
 describe('comparison', () => {
   it('puts the params that differ first, a missing param counting as different', () => {
-    const rows = paramRows([
-      run('a', { params: { lr: 0.1, seed: 1, opt: 'adam' } }),
-      run('b', { params: { lr: 0.2, seed: 1 } })
-    ]);
+    const rows = paramRows([run('a', { params: { lr: 0.1, seed: 1, opt: 'adam' } }), run('b', { params: { lr: 0.2, seed: 1 } })]);
     expect(rows.map(r => [r.key, r.differs])).toEqual([
       ['lr', true],
       ['opt', true],
@@ -33,7 +31,12 @@ describe('comparison', () => {
   });
 
   it('builds one facet per metric with the theme colours', () => {
-    const spec = compareSpec(['loss', 'acc', 'f1'], ['A', 'B'], { width: 300, height: 150 }, { text: '#111', muted: '#555', grid: '#ddd', font: 'Inter' });
+    const spec = compareSpec(
+      ['loss', 'acc', 'f1'],
+      ['A', 'B'],
+      { width: 300, height: 150 },
+      { text: '#111', muted: '#555', grid: '#ddd', font: 'Inter' }
+    );
     expect(spec.columns).toBe(2);
     expect((spec.facet as { sort: string[] }).sort).toEqual(['loss', 'acc', 'f1']);
     const config = spec.config as { axis: { gridColor: string }; font: string };

@@ -2,7 +2,7 @@
 import type { Checkpoint, DiffCell, MetricSummary, Run } from '../src/panel/api/types.js';
 
 export function summary(last: number | null): MetricSummary {
-  return { last, min: last, max: last, count: last === null ? 0 : 1, last_step: last === null ? null : 0 };
+  return { last, min: last, max: last, count: last === null ? 0 : 1, last_step: 0 };
 }
 
 export function run(id: string, fields: Partial<Run> & { loss?: number | null; acc?: number } = {}): Run {
@@ -34,7 +34,7 @@ export function checkpoint(id: string, fields: Partial<Checkpoint> = {}): Checkp
   return {
     checkpoint_id: id,
     path: 'nb.ipynb',
-    repo: null,
+    repo: '',
     kind: 'notebook',
     author: 'ada',
     author_name: 'Ada Lovelace',

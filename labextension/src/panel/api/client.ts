@@ -18,6 +18,7 @@ import type {
   PageResult,
   RestoreResult,
   Run,
+  RunDetail,
   RunQuery
 } from './types.js';
 
@@ -57,11 +58,7 @@ export class MlmClient {
       } catch {
         // the status line alone will do
       }
-      throw new ApiError(
-        response.status,
-        endpoint,
-        errorMessageFromBody(response.status, response.statusText, body, endpoint)
-      );
+      throw new ApiError(response.status, endpoint, errorMessageFromBody(response.status, response.statusText, body, endpoint));
     }
     if (response.status === 204) {
       return undefined as T;
@@ -110,20 +107,16 @@ export class MlmClient {
     return page(data, data.runs, offset);
   }
 
-  run(runId: string): Promise<Run> {
-    return this.request<Run>(`runs/${segment(runId)}`);
+  run(runId: string): Promise<RunDetail> {
+    return this.request<RunDetail>(`runs/${segment(runId)}`);
   }
 
   metricSeries(runId: string, key: string, points: number): Promise<MetricSeries> {
-    return this.request<MetricSeries>(
-      `runs/${segment(runId)}/metrics/${segment(key)}${buildQuery({ points })}`
-    );
+    return this.request<MetricSeries>(`runs/${segment(runId)}/metrics/${segment(key)}${buildQuery({ points })}`);
   }
 
   async datasets(notebook: string): Promise<DatasetVersion[]> {
-    const data = await this.request<{ datasets: DatasetVersion[] }>(
-      `datasets${buildQuery({ notebook })}`
-    );
+    const data = await this.request<{ datasets: DatasetVersion[] }>(`datasets${buildQuery({ notebook })}`);
     return data.datasets ?? [];
   }
 
@@ -132,9 +125,9 @@ export class MlmClient {
   }
 
   async checkpoints(path: string, offset: number, limit: number): Promise<CheckpointPage> {
-    const data = await this.request<
-      RawPage & { checkpoints: Checkpoint[]; failures?: CheckpointFailure[] }
-    >(`checkpoints${buildQuery({ path, limit, offset })}`);
+    const data = await this.request<RawPage & { checkpoints: Checkpoint[]; failures?: CheckpointFailure[] }>(
+      `checkpoints${buildQuery({ path, limit, offset })}`
+    );
     return { ...page(data, data.checkpoints, offset), failures: data.failures ?? [] };
   }
 
@@ -148,9 +141,7 @@ export class MlmClient {
 
   /** Diff of checkpoint `id` against the current file ("current") or another checkpoint. */
   diff(id: string, against: string): Promise<CheckpointDiff> {
-    return this.request<CheckpointDiff>(
-      `checkpoints/${segment(id)}/diff${buildQuery({ against })}`
-    );
+    return this.request<CheckpointDiff>(`checkpoints/${segment(id)}/diff${buildQuery({ against })}`);
   }
 
   restore(id: string): Promise<RestoreResult> {
@@ -162,9 +153,7 @@ export class MlmClient {
   }
 
   async comments(kind: CommentTarget, id: string): Promise<Comment[]> {
-    const data = await this.request<{ comments: Comment[] }>(
-      `comments${buildQuery({ target_kind: kind, target_id: id })}`
-    );
+    const data = await this.request<{ comments: Comment[] }>(`comments${buildQuery({ target_kind: kind, target_id: id })}`);
     return data.comments ?? [];
   }
 

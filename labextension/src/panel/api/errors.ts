@@ -20,20 +20,13 @@ const MISSING_EXTENSION_HINT =
  * The message of an error response: jupyter_server's `{"message", "reason"}` JSON when there is
  * one, otherwise the HTTP status (Tornado's HTML error pages say nothing more useful).
  */
-export function errorMessageFromBody(
-  status: number,
-  statusText: string,
-  body: string,
-  endpoint: string
-): string {
+export function errorMessageFromBody(status: number, statusText: string, body: string, endpoint: string): string {
   let message = '';
   try {
     const data = JSON.parse(body) as unknown;
     if (data && typeof data === 'object') {
       const { message: m, reason, error } = data as Record<string, unknown>;
-      const text = [m, error].find(v => typeof v === 'string' && v.trim() !== '') as
-        | string
-        | undefined;
+      const text = [m, error].find(v => typeof v === 'string' && v.trim() !== '') as string | undefined;
       if (text) {
         message = text.trim();
         if (typeof reason === 'string' && reason && !message.includes(reason)) {

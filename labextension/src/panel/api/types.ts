@@ -1,159 +1,67 @@
-// The shapes of the jupyter-mlm REST API (issue #5's contract), as the panel reads them.
+// The shapes of the jupyter-mlm REST API as the panel reads them: the names the panel uses for
+// the types generated from ../jupyter_mlm/server/openapi.yaml (`npm run gen:api` writes
+// schema.d.ts; `npm run check:api` fails when it is out of date), plus the panel's own types.
+
+import type { components, operations } from './schema.js';
+
+type Schemas = components['schemas'];
+
+/** The JSON body of an operation's answer with HTTP status `Status`. */
+type Answer<Op extends keyof operations, Status extends keyof operations[Op]['responses']> = operations[Op]['responses'][Status] extends {
+  content: { 'application/json': infer T };
+}
+  ? T
+  : never;
 
 /** Summary of one metric of a run. */
-export interface MetricSummary {
-  last: number | null;
-  min: number | null;
-  max: number | null;
-  count: number;
-  last_step: number | null;
-}
+export type MetricSummary = Schemas['MetricSummary'];
 
-export interface Run {
-  run_id: string;
-  name: string;
-  experiment: string;
-  experiment_id: string;
-  status: string;
-  start_time: number;
-  end_time: number | null;
-  user: string;
-  params: Record<string, unknown>;
-  tags: Record<string, string>;
-  metrics: Record<string, MetricSummary>;
-  error?: string | null;
-}
+/** A run as `GET runs` lists it. */
+export type Run = Schemas['Run'];
 
-export interface Experiment {
-  experiment_id: string;
-  name: string;
-  created_at: number;
-  lifecycle: string;
-  run_count: number;
-}
+/** A run as `GET runs/{run_id}` answers: with its error and datasets. */
+export type RunDetail = Schemas['RunDetail'];
 
-export interface Me {
-  username: string;
-  display_name: string;
-  source: 'jupyter' | 'git' | 'os';
-}
+export type Experiment = Schemas['Experiment'];
 
-export interface MetricSeries {
-  key: string;
-  steps: number[];
-  values: number[];
-  times: number[];
-  total_points: number;
-  downsampled: boolean;
-}
+export type Me = Schemas['Me'];
 
-export interface DatasetVersion {
-  name: string;
-  content_id: string;
-  kind: string;
-  source: string;
-  bytes: number | null;
-  file_count: number | null;
-  created_at: number;
-  runs: string[];
-}
+export type MetricSeries = Schemas['MetricSeries'];
 
-export interface DatasetHistory {
-  name: string;
-  versions: Omit<DatasetVersion, 'name'>[];
-}
+export type DatasetVersion = Schemas['DatasetVersion'];
 
-export type GitState = 'ok' | 'pending' | 'none' | 'error' | 'timeout';
+/** `GET datasets/{name}`: every version of one dataset name. */
+export type DatasetHistory = Answer<'getDataset', 200>;
 
-export interface CheckpointGit {
-  state: GitState;
-  commit: string | null;
-  branch: string | null;
-  dirty: boolean | null;
-  detail: string | null;
-}
+export type Checkpoint = Schemas['Checkpoint'];
 
-export interface CheckpointDataset {
-  content_id: string;
-  name: string | null;
-  source: string | null;
-  origin: 'run' | 'metadata';
-}
+export type CheckpointGit = Checkpoint['git'];
 
-export interface CheckpointRun {
-  run_id: string;
-  name: string;
-  status: string;
-}
+export type GitState = CheckpointGit['state'];
 
-export interface Checkpoint {
-  checkpoint_id: string;
-  path: string;
-  repo: string | null;
-  kind: 'notebook' | 'file';
-  author: string;
-  author_name: string | null;
-  created_at: number;
-  message: string | null;
-  size: number | null;
-  outputs_shared: boolean;
-  omitted_outputs: number;
-  git: CheckpointGit | null;
-  datasets_state: 'ok' | 'pending' | 'error' | 'timeout';
-  datasets: CheckpointDataset[];
-  runs: CheckpointRun[];
-  error: string | null;
-  restored_from: string | null;
-  comment_count: number;
-}
+export type CheckpointDataset = Checkpoint['datasets'][number];
 
-export interface CheckpointFailure {
-  path: string;
-  time: number;
-  error: string;
-}
+/** A run a checkpoint links to; name and status are null once the run is deleted. */
+export type CheckpointRun = Checkpoint['runs'][number];
 
-export type CellStatus = 'added' | 'removed' | 'modified' | 'unchanged';
+/** A save that could not be checkpointed. */
+export type CheckpointFailure = Schemas['Failure'];
 
-export interface DiffCell {
-  status: CellStatus;
-  base_index: number | null;
-  remote_index: number | null;
-  cell_type: string;
-  source_base: string | null;
-  source_remote: string | null;
-  outputs_changed: boolean;
-}
+export type DiffCell = Schemas['DiffCell'];
 
-export interface CheckpointDiff {
-  base: string;
-  remote: string;
-  diff: unknown[];
-  cells: DiffCell[];
-}
+export type CellStatus = DiffCell['status'];
 
-export interface RestoreResult {
-  path: string;
-  restored: string;
-  undo_checkpoint: Checkpoint;
-}
+export type CheckpointDiff = Schemas['Diff'];
 
-export interface ForkResult {
-  path: string;
-  checkpoint: Checkpoint;
-}
+/** `POST checkpoints/{id}/restore`; `undo_checkpoint` is null when there was no file to save first. */
+export type RestoreResult = Answer<'restoreCheckpoint', 200>;
 
-export type CommentTarget = 'run' | 'checkpoint' | 'model' | 'experiment';
+/** `POST checkpoints/{id}/fork`. */
+export type ForkResult = Answer<'forkCheckpoint', 201>;
 
-export interface Comment {
-  comment_id: string;
-  target_kind: CommentTarget;
-  target_id: string;
-  author: string;
-  author_name: string | null;
-  body: string;
-  created_at: number;
-}
+export type CommentTarget = Schemas['TargetKind'];
+
+export type Comment = Schemas['Comment'];
 
 /** One page of a paginated list, whatever the list is called in the response. */
 export interface PageResult<T> {

@@ -1,13 +1,8 @@
-// The comparison of runs: which metrics to draw, their Vega-Lite spec, which params differ.
+// The comparison of runs: which metrics to draw, their points, which params differ (the chart's
+// spec is shared with the compare widget: shared/charts.ts).
 
+import { runLabels as labelRuns } from '../../shared/format.js';
 import type { MetricSeries, Run } from '../api/types.js';
-
-export interface ThemeColors {
-  text: string;
-  muted: string;
-  grid: string;
-  font: string;
-}
 
 export interface ParamRow {
   key: string;
@@ -31,13 +26,7 @@ export function paramRows(runs: readonly Run[]): ParamRow[] {
 
 /** A label per run id: its name, with a short id when names repeat. */
 export function runLabels(runs: readonly Run[]): Record<string, string> {
-  const counts: Record<string, number> = {};
-  for (const r of runs) {
-    counts[r.name] = (counts[r.name] ?? 0) + 1;
-  }
-  return Object.fromEntries(
-    runs.map(r => [r.run_id, counts[r.name] > 1 || !r.name ? `${r.name || 'run'} (${r.run_id.slice(0, 6)})` : r.name])
-  );
+  return labelRuns(runs.map(r => ({ id: r.run_id, name: r.name })));
 }
 
 /** The metrics to draw: those logged by the most runs first, at most `max`. */
@@ -74,49 +63,4 @@ export function seriesPoints(series: ReadonlyArray<{ run: string; data: MetricSe
     }
   }
   return out;
-}
-
-/** Overlaid curves: one panel per metric, one colour per run (the in-cell compare widget's look). */
-export function compareSpec(
-  metrics: readonly string[],
-  runs: readonly string[],
-  size: { width: number; height: number },
-  colors: ThemeColors
-): Record<string, unknown> {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { name: 'points' },
-    facet: { field: 'm', type: 'nominal', title: null, sort: metrics },
-    columns: Math.max(1, Math.min(metrics.length, 2)),
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: size.width,
-      height: size.height,
-      mark: { type: 'line', strokeWidth: 1.5, clip: true },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', title: 'step', scale: { zero: false } },
-        y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false } },
-        color: { field: 'r', type: 'nominal', title: 'run', scale: { domain: runs, scheme: 'tableau10' } },
-        tooltip: [
-          { field: 'r', type: 'nominal', title: 'run' },
-          { field: 'x', type: 'quantitative', title: 'step' },
-          { field: 'y', type: 'quantitative', title: 'value', format: '.4~g' }
-        ]
-      }
-    },
-    config: {
-      background: 'transparent',
-      font: colors.font,
-      view: { stroke: null },
-      header: { labelColor: colors.text, labelFontSize: 12 },
-      axis: {
-        labelColor: colors.muted,
-        titleColor: colors.text,
-        gridColor: colors.grid,
-        domainColor: colors.muted,
-        tickColor: colors.muted
-      },
-      legend: { labelColor: colors.text, titleColor: colors.text }
-    }
-  };
 }

@@ -1,4 +1,6 @@
-// How times, hashes, sizes and values read in the panel.
+// How times, hashes and sizes read in the panel (values, params and counts: shared/format.ts).
+
+export { formatParam, formatValue, plural } from '../../shared/format.js';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -14,10 +16,7 @@ export function formatDateTime(seconds: number | null | undefined): string {
     return '—';
   }
   const d = new Date(seconds * 1000);
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}`
-  );
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago", then the date. */
@@ -94,44 +93,4 @@ export function formatBytes(bytes: number | null | undefined): string {
   }
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${Number(value.toFixed(digits))} ${UNITS[unit]}`;
-}
-
-/** A metric value: 4 significant digits, exponent for the very small and very large. */
-export function formatValue(value: number | null | undefined): string {
-  if (value === null || value === undefined) {
-    return '—';
-  }
-  if (Number.isNaN(value)) {
-    return 'NaN';
-  }
-  if (!Number.isFinite(value)) {
-    return value > 0 ? '∞' : '−∞';
-  }
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) {
-    return String(value);
-  }
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
-    return value.toExponential(3).replace(/\.?0+e/, 'e');
-  }
-  return String(Number(value.toPrecision(4)));
-}
-
-/** A param value as the user wrote it: strings bare, numbers like metrics, the rest as JSON. */
-export function formatParam(value: unknown): string {
-  if (value === undefined) {
-    return '—';
-  }
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (typeof value === 'number') {
-    return formatValue(value);
-  }
-  return JSON.stringify(value);
-}
-
-/** "1 run", "3 runs". */
-export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : pluralNoun}`;
 }

@@ -36,16 +36,12 @@ function keysByFrequency(lists: string[][]): string[] {
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
   }
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([k]) => k);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
 }
 
 /** Whether lower is better for a metric named like this (loss, error, …). */
 export function defaultMode(metric: string): Mode {
-  return /loss|err|mse|mae|rmse|perplexity|ppl|cost|distance|time|latency/i.test(metric)
-    ? 'min'
-    : 'max';
+  return /loss|err|mse|mae|rmse|perplexity|ppl|cost|distance|time|latency/i.test(metric) ? 'min' : 'max';
 }
 
 /** The value a run is ranked by: the last logged value of the metric. */
@@ -118,9 +114,7 @@ function literal(value: string): string {
 
 /** Param conditions and free text as one server filter: "params.lr < 0.01 and params.opt = 'adam'". */
 export function buildFilter(conditions: readonly ParamCondition[], freeText = ''): string {
-  const parts = conditions
-    .filter(c => c.key.trim() !== '')
-    .map(c => `${fieldName('params', c.key.trim())} ${c.op} ${literal(c.value)}`);
+  const parts = conditions.filter(c => c.key.trim() !== '').map(c => `${fieldName('params', c.key.trim())} ${c.op} ${literal(c.value)}`);
   if (freeText.trim()) {
     parts.push(freeText.trim());
   }
@@ -137,12 +131,7 @@ export interface RunGroup {
 }
 
 /** Runs grouped by the values of `keys` (missing shows as "—"), best group first. */
-export function groupRuns(
-  runs: readonly Run[],
-  keys: readonly string[],
-  metric: string | null,
-  mode: Mode
-): RunGroup[] {
+export function groupRuns(runs: readonly Run[], keys: readonly string[], metric: string | null, mode: Mode): RunGroup[] {
   const groups = new Map<string, RunGroup>();
   for (const run of runs) {
     const values: Record<string, unknown> = {};

@@ -70,15 +70,18 @@ export async function restoreCheckpoint(services: PanelServices, checkpoint: Che
       await panel.context.revert();
     }
     services.refreshAll();
+    const undo = restored.undo_checkpoint; // null when there was no file to save first
     Notification.success(`Restored ${restored.path} to ${checkpointTitle(checkpoint)}`, {
       autoClose: 8000,
-      actions: [
-        {
-          label: 'Undo',
-          caption: 'Restore the version saved just before',
-          callback: () => void restoreCheckpoint(services, restored.undo_checkpoint)
-        }
-      ]
+      actions: undo
+        ? [
+            {
+              label: 'Undo',
+              caption: 'Restore the version saved just before',
+              callback: () => void restoreCheckpoint(services, undo)
+            }
+          ]
+        : []
     });
   } catch (error) {
     services.refreshAll();

@@ -4,7 +4,7 @@ import { formatDateTime, formatRelative } from '../model/format.js';
 import { statusBadge } from '../model/status.js';
 import { h } from './dom.js';
 
-export function statusBadgeEl(status: string): HTMLElement {
+export function statusBadgeEl(status: string | null | undefined): HTMLElement {
   const badge = statusBadge(status);
   return h('span', { className: `jp-mlm-badge jp-mlm-badge-${badge.tone}`, text: badge.label, title: badge.title });
 }

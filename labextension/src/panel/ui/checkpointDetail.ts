@@ -26,7 +26,10 @@ export function checkpointDetail(
   const problems = recordingProblems(checkpoint);
   const candidates = others.filter(c => c.checkpoint_id !== checkpoint.checkpoint_id).slice(0, 500);
   const against = select(
-    [['', candidates.length ? 'another checkpoint…' : 'no other checkpoint loaded'], ...candidates.map(c => [c.checkpoint_id, checkpointOption(c)] as const)],
+    [
+      ['', candidates.length ? 'another checkpoint…' : 'no other checkpoint loaded'],
+      ...candidates.map(c => [c.checkpoint_id, checkpointOption(c)] as const)
+    ],
     '',
     () => undefined,
     'Checkpoint to compare with'
@@ -66,7 +69,11 @@ export function checkpointDetail(
       ...field(
         'Datasets',
         datasets.length
-          ? h('ul', { className: 'jp-mlm-plain-list' }, ...datasets.map((d, i) => h('li', { title: d.title }, h('code', { text: d.text }), ` ${checkpoint.datasets[i].name ?? ''}`)))
+          ? h(
+              'ul',
+              { className: 'jp-mlm-plain-list' },
+              ...datasets.map((d, i) => h('li', { title: d.title }, h('code', { text: d.text }), ` ${checkpoint.datasets[i].name ?? ''}`))
+            )
           : checkpoint.datasets_state === 'pending'
             ? 'being hashed…'
             : 'none'
@@ -74,12 +81,21 @@ export function checkpointDetail(
       ...field(
         'Runs',
         runs.length
-          ? h('ul', { className: 'jp-mlm-plain-list' }, ...runs.map(r => h('li', { title: r.run_id }, statusBadgeEl(r.status), ` ${r.name}`)))
+          ? h(
+              'ul',
+              { className: 'jp-mlm-plain-list' },
+              ...runs.map(r => h('li', { title: r.run_id }, statusBadgeEl(r.status), ` ${r.name ?? 'deleted run'}`))
+            )
           : 'none'
       ),
       ...field('Size', `${formatBytes(checkpoint.size)}${checkpoint.outputs_shared ? '' : ', outputs not stored'}`),
       ...(checkpoint.restored_from ? field('Restored from', shortHash(checkpoint.restored_from)) : []),
-      ...(problems.length ? field('Recording problems', h('ul', { className: 'jp-mlm-plain-list jp-mlm-warning' }, ...problems.map(p => h('li', { text: p })))) : [])
+      ...(problems.length
+        ? field(
+            'Recording problems',
+            h('ul', { className: 'jp-mlm-plain-list jp-mlm-warning' }, ...problems.map(p => h('li', { text: p })))
+          )
+        : [])
     ),
     h(
       'div',
@@ -101,7 +117,12 @@ export function checkpointDetail(
         title: 'Copy this checkpoint into a new notebook next to the original and open it'
       })
     ),
-    h('div', { className: 'jp-mlm-control-row' }, against, button('Diff', diffOther, { title: 'Compare with the checkpoint chosen on the left' })),
+    h(
+      'div',
+      { className: 'jp-mlm-control-row' },
+      against,
+      button('Diff', diffOther, { title: 'Compare with the checkpoint chosen on the left' })
+    ),
     new CommentsThread(services, 'checkpoint', checkpoint.checkpoint_id, onCommentCount).node
   );
 }

@@ -37,7 +37,10 @@ export function checkpointRow(checkpoint: Checkpoint): HTMLElement {
       ...datasets.slice(0, 3).map(d => chip(d.text, d.title, 'jp-mlm-hash')),
       datasets.length > 3 ? h('span', { text: `+${datasets.length - 3}` }) : null,
       runs.length
-        ? h('span', { text: plural(runs.length, 'run'), title: runs.map(r => `${r.name} (${r.status})`).join('\n') })
+        ? h('span', {
+            text: plural(runs.length, 'run'),
+            title: runs.map(r => (r.name === null ? `deleted run ${r.run_id}` : `${r.name} (${r.status})`)).join('\n')
+          })
         : null,
       checkpoint.comment_count ? h('span', { text: plural(checkpoint.comment_count, 'comment') }) : null
     )

@@ -58,7 +58,9 @@ export class CommentsThread {
 
   private render(): void {
     if (!this.comments.length) {
-      this.list.replaceChildren(h('p', { className: 'jp-mlm-muted', text: 'No comments yet. Notes you post here are seen by everyone sharing this store.' }));
+      this.list.replaceChildren(
+        h('p', { className: 'jp-mlm-muted', text: 'No comments yet. Notes you post here are seen by everyone sharing this store.' })
+      );
       return;
     }
     this.list.replaceChildren(

@@ -4,13 +4,14 @@
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { MetricSeries, Run } from '../api/types.js';
-import { compareMetrics, compareSpec, paramRows, runLabels, seriesPoints } from '../model/compareSpec.js';
+import { compareSpec } from '../../shared/charts.js';
+import { onThemeChange, themeColors } from '../../shared/theme.js';
+import { compareMetrics, paramRows, runLabels, seriesPoints } from '../model/compareSpec.js';
 import { formatParam, formatValue, plural } from '../model/format.js';
 import { statusBadgeEl } from './badges.js';
 import { h } from './dom.js';
 import { errorBox, loadingLine } from './notices.js';
 import type { PanelServices } from './services.js';
-import { onThemeChange, themeColors } from './theme.js';
 
 const POINTS_PER_CURVE = 1000;
 const PARALLEL_REQUESTS = 4;
@@ -125,7 +126,12 @@ export class CompareView extends Widget {
     const columns = Math.max(1, Math.min(this.metrics.length, 2));
     const available = Math.max(320, this.node.clientWidth - 48);
     const width = Math.max(200, Math.floor(available / columns) - 140);
-    const spec = compareSpec(this.metrics, this.runs.map(r => labels[r.run_id]), { width, height: 220 }, themeColors(this.node));
+    const spec = compareSpec(
+      this.metrics,
+      this.runs.map(r => labels[r.run_id]),
+      { width, height: 220 },
+      themeColors(this.node)
+    );
     (spec as { datasets?: unknown }).datasets = { points: seriesPoints(this.series) };
     try {
       const { default: embed } = await import('vega-embed');
@@ -142,7 +148,11 @@ export class CompareView extends Widget {
     return h(
       'table',
       { className: 'jp-mlm-table' },
-      h('thead', {}, h('tr', {}, h('th', { text: 'run' }), h('th', { text: 'status' }), ...metrics.map(m => h('th', { text: `${m} (last)` })))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { text: 'run' }), h('th', { text: 'status' }), ...metrics.map(m => h('th', { text: `${m} (last)` })))
+      ),
       h(
         'tbody',
         {},
@@ -173,7 +183,11 @@ export class CompareView extends Widget {
       h(
         'table',
         { className: 'jp-mlm-table jp-mlm-params' },
-        h('thead', {}, h('tr', {}, h('th', { text: 'param' }), ...this.runs.map(r => h('th', { text: labels[r.run_id], title: r.run_id })))),
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { text: 'param' }), ...this.runs.map(r => h('th', { text: labels[r.run_id], title: r.run_id })))
+        ),
         h(
           'tbody',
           {},
@@ -181,7 +195,11 @@ export class CompareView extends Widget {
             h(
               'tr',
               { className: row.differs ? 'jp-mlm-differs' : '' },
-              h('th', { text: row.key, title: row.differs ? 'differs between the runs' : 'the same in every run', attrs: { scope: 'row' } }),
+              h('th', {
+                text: row.key,
+                title: row.differs ? 'differs between the runs' : 'the same in every run',
+                attrs: { scope: 'row' }
+              }),
               ...row.values.map(v => h('td', { text: formatParam(v) }))
             )
           )

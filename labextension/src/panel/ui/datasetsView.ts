@@ -118,7 +118,13 @@ export class DatasetsView extends Section {
           h(
             'li',
             {},
-            h('div', { className: 'jp-mlm-run-line' }, chip(shortHash(v.content_id), v.content_id, 'jp-mlm-hash'), timeEl(v.created_at), h('span', { className: 'jp-mlm-muted', text: formatBytes(v.bytes) })),
+            h(
+              'div',
+              { className: 'jp-mlm-run-line' },
+              chip(shortHash(v.content_id), v.content_id, 'jp-mlm-hash'),
+              timeEl(v.created_at),
+              h('span', { className: 'jp-mlm-muted', text: formatBytes(v.bytes) })
+            ),
             this.runsLine(v.runs ?? [])
           )
         )

@@ -49,12 +49,16 @@ function cellBlock(row: CellRow): HTMLElement {
 function unchangedRun(rows: CellRow[]): HTMLElement {
   const content = h('div', { className: 'jp-mlm-diff-folded' });
   const label = `${plural(rows.length, 'unchanged cell')} (${rows[0].position}${rows.length > 1 ? ` … ${rows[rows.length - 1].position}` : ''})`;
-  const toggle = button(`Show ${label}`, () => {
-    const open = toggle.getAttribute('aria-expanded') === 'true';
-    toggle.setAttribute('aria-expanded', String(!open));
-    toggle.textContent = `${open ? 'Show' : 'Hide'} ${label}`;
-    content.replaceChildren(...(open ? [] : rows.map(cellBlock)));
-  }, { className: 'jp-mlm-link-button' });
+  const toggle = button(
+    `Show ${label}`,
+    () => {
+      const open = toggle.getAttribute('aria-expanded') === 'true';
+      toggle.setAttribute('aria-expanded', String(!open));
+      toggle.textContent = `${open ? 'Show' : 'Hide'} ${label}`;
+      content.replaceChildren(...(open ? [] : rows.map(cellBlock)));
+    },
+    { className: 'jp-mlm-link-button' }
+  );
   toggle.setAttribute('aria-expanded', 'false');
   return h('div', { className: 'jp-mlm-diff-unchanged' }, toggle, content);
 }

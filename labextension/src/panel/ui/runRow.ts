@@ -9,12 +9,7 @@ import { h } from './dom.js';
 
 export const RUN_ROW_HEIGHT = 46;
 
-export function runRow(
-  run: Run,
-  metric: string | null,
-  selected: boolean,
-  toggle: (run: Run) => void
-): HTMLElement {
+export function runRow(run: Run, metric: string | null, selected: boolean, toggle: (run: Run) => void): HTMLElement {
   const box = h('input', {
     className: 'jp-mlm-run-check',
     attrs: { type: 'checkbox', tabindex: -1, 'aria-label': `Select ${run.name || run.run_id} to compare` }
@@ -44,7 +39,7 @@ export function runRow(
       h('span', {
         className: 'jp-mlm-run-name',
         text: run.name || run.run_id.slice(0, 8),
-        title: `${run.name}\nrun ${run.run_id}\nexperiment ${run.experiment}\nby ${run.user}${run.error ? `\nerror: ${run.error}` : ''}`
+        title: `${run.name}\nrun ${run.run_id}\nexperiment ${run.experiment}\nby ${run.user}`
       }),
       h('span', { className: 'jp-mlm-run-value', text: formatValue(value), title: valueTitle })
     ),

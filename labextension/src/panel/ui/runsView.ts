@@ -109,8 +109,11 @@ export class RunsView extends Section {
     private readonly onSelectionChanged: () => void
   ) {
     super(services, 'Runs', 'jp-mlm-runs');
-    this.runs = new PagedList<Run>(() => Promise.resolve({ items: [], total: 0, nextOffset: null }), r => r.run_id, 200, s =>
-      this.onRuns(s)
+    this.runs = new PagedList<Run>(
+      () => Promise.resolve({ items: [], total: 0, nextOffset: null }),
+      r => r.run_id,
+      200,
+      s => this.onRuns(s)
     );
     this.list = new VirtualList<Item>({
       rowHeight: RUN_ROW_HEIGHT,
@@ -181,9 +184,7 @@ export class RunsView extends Section {
    * again soon, now if shown, else when next shown. */
   refreshAfterCell(done: boolean): void {
     this.cellTimers.forEach(t => window.clearTimeout(t));
-    this.cellTimers = (done ? IDLE_REFRESH_MS : [BUSY_REFRESH_MS]).map(delay =>
-      window.setTimeout(() => this.refreshNow(), delay)
-    );
+    this.cellTimers = (done ? IDLE_REFRESH_MS : [BUSY_REFRESH_MS]).map(delay => window.setTimeout(() => this.refreshNow(), delay));
   }
 
   dispose(): void {
@@ -257,7 +258,10 @@ export class RunsView extends Section {
     const params = paramKeys(items);
     setOptions(
       c.scope,
-      [['', 'Runs from this notebook'], ...this.experiments.map(e => [e.name, `Experiment ${e.name} (${plural(e.run_count, 'run')})`] as const)],
+      [
+        ['', 'Runs from this notebook'],
+        ...this.experiments.map(e => [e.name, `Experiment ${e.name} (${plural(e.run_count, 'run')})`] as const)
+      ],
       this.scope
     );
     setOptions(c.metric, [['', metrics.length ? 'Metric…' : 'Metric'], ...metrics.map(m => [m, m] as const)], this.sort.metric ?? '');
@@ -364,7 +368,9 @@ export class RunsView extends Section {
   }
 
   private setMetric(metric: string): void {
-    this.sort = metric ? { by: 'metric', metric, mode: defaultMode(metric) } : { ...this.sort, metric: null, by: this.sort.by === 'metric' ? 'newest' : this.sort.by };
+    this.sort = metric
+      ? { by: 'metric', metric, mode: defaultMode(metric) }
+      : { ...this.sort, metric: null, by: this.sort.by === 'metric' ? 'newest' : this.sort.by };
     this.load();
   }
 

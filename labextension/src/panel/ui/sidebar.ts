@@ -126,7 +126,15 @@ export class MlmSidebar extends Panel {
   private onTabKey(event: KeyboardEvent, index: number): void {
     const n = this.tabs.length;
     const next =
-      event.key === 'ArrowRight' ? (index + 1) % n : event.key === 'ArrowLeft' ? (index + n - 1) % n : event.key === 'Home' ? 0 : event.key === 'End' ? n - 1 : -1;
+      event.key === 'ArrowRight'
+        ? (index + 1) % n
+        : event.key === 'ArrowLeft'
+          ? (index + n - 1) % n
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? n - 1
+              : -1;
     if (next >= 0) {
       event.preventDefault();
       this.showSection(next);

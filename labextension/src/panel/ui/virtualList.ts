@@ -133,7 +133,13 @@ export class VirtualList<T> {
       'div',
       {
         className: `jp-mlm-vlist-row${selected ? ' jp-mlm-selected' : ''}`,
-        attrs: { role: 'option', id: `${this.id}-${index}`, 'aria-selected': String(selected), 'aria-posinset': index + 1, 'aria-setsize': this.items.length }
+        attrs: {
+          role: 'option',
+          id: `${this.id}-${index}`,
+          'aria-selected': String(selected),
+          'aria-posinset': index + 1,
+          'aria-setsize': this.items.length
+        }
       },
       this.opts.renderRow(item, index)
     );

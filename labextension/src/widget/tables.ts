@@ -1,26 +1,7 @@
-// Shared bits of the table widgets: element creation, value formatting, theme-aware CSS.
+// The stylesheet of the table widgets (leaderboard, compare, parallel coordinates), theme-aware
+// through JupyterLab's CSS variables.
 
-/** Create an element: h("td", {className: "x", dataset: {k: v}}, child, "text", ...). */
-export function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key === "style") Object.assign(el.style, value);
-    else el[key] = value;
-  }
-  for (const child of children) if (child !== null && child !== undefined) el.append(child);
-  return el;
-}
-
-/** A number with 4 significant digits (integers as is); other values as JSON-ish text. */
-export function fmt(value) {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") {
-    if (Number.isInteger(value)) return String(value);
-    return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e5 ? String(+value.toPrecision(4)) : value.toExponential(3);
-  }
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
+import { h } from '../shared/dom.js';
 
 const CSS = `
 .mlm-table-widget { font-family: var(--jp-ui-font-family, sans-serif); font-size: var(--jp-ui-font-size1, 13px);
@@ -46,7 +27,9 @@ const CSS = `
 `;
 
 /** Add the widgets' stylesheet to the document once. */
-export function ensureStyle() {
-  if (document.getElementById("mlm-table-widget-css")) return;
-  document.head.append(h("style", { id: "mlm-table-widget-css", textContent: CSS }));
+export function ensureStyle(): void {
+  if (document.getElementById('mlm-table-widget-css')) {
+    return;
+  }
+  document.head.append(h('style', { attrs: { id: 'mlm-table-widget-css' }, text: CSS }));
 }
