@@ -23,13 +23,13 @@ def _store():
 def get(ref: str) -> DatasetVersion:
     """A recorded version by content id (or a unique prefix), ``NAME`` (newest) or ``NAME@ID``."""
     st = _store()
-    return DatasetVersion(st.get_dataset_version(ref), st)
+    return DatasetVersion(st.datasets.get(ref), st)
 
 
 def list(name: str | None = None) -> builtins.list[DatasetVersion]:
     """Every recorded version (of ``name``), newest first within each name."""
     st = _store()
-    return [DatasetVersion(i, st) for i in st.list_dataset_versions(name)]
+    return [DatasetVersion(i, st) for i in st.datasets.versions(name)]
 
 
 def diff(a: Any, b: Any) -> DatasetDiff:

@@ -11,7 +11,7 @@ from .opening import open_from
 def datasets_command(args: argparse.Namespace) -> int:
     _, st = open_from(args)
     rows = [["ID", "NAME", "KIND", "FILES/ROWS", "SIZE", "RECORDED", "SOURCE"]]
-    versions = st.list_dataset_versions(args.name)
+    versions = st.datasets.versions(args.name)
     for v in versions:
         rows.append([v.content_id[:12], v.name, v.kind, str(v.file_count), size(v.bytes),
                      when(v.created_at), v.source])  # fmt: skip
@@ -28,7 +28,7 @@ def dataset_command(args: argparse.Namespace) -> int:
     version = record(describe(args.source, name=args.name, progress=not args.no_progress), st)
     print(f"{version.content_id}  {version.name}  ({version.kind}, {version.file_count} "
           f"file(s), {size(version.bytes)})")  # fmt: skip
-    runs = st.dataset_uses(content_id=version.content_id)
+    runs = st.datasets.uses(content_id=version.content_id)
     if runs:
         print(f"used by {len({u.run_id for u in runs})} run(s)")
     return 0

@@ -58,7 +58,7 @@ class DatasetVersion:
         return RunList(self._store.search_runs(dataset=self.content_id, include_archived=True))
 
     def uses(self) -> list[DatasetUse]:
-        return self._store.dataset_uses(content_id=self.content_id)
+        return self._store.datasets.uses(content_id=self.content_id)
 
     def diff(self, other: Any) -> DatasetDiff:
         return diff(self, other, store=self._store)
@@ -72,7 +72,7 @@ def record(described: Described, store: Store) -> DatasetVersion:
         info = _replace(info, manifest_blob=blob)
     if described.row_hashes:
         info = _replace(info, rows_blob=store.blobs.put_bytes(described.row_hashes))
-    return DatasetVersion(store.record_dataset_version(info), store)
+    return DatasetVersion(store.datasets.record(info), store)
 
 
 def resolve(source: Any, store: Store, *, name: str | None = None) -> DatasetVersion:
@@ -95,7 +95,7 @@ def diff(a: Any, b: Any, *, store: Store) -> DatasetDiff:
 
 def _for_diff(x: Any, store: Store) -> Described:
     if isinstance(x, str) and "://" not in x and not _looks_like_path(x):
-        x = DatasetVersion(store.get_dataset_version(x), store)
+        x = DatasetVersion(store.datasets.get(x), store)
     if isinstance(x, DatasetVersion):
         info = x.info
         manifest = None

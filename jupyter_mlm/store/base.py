@@ -8,15 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.entities import (
     Artifact,
-    DatasetUse,
-    DatasetVersionInfo,
     Experiment,
     LeaderboardRow,
     LoggedBlob,
     RunInfo,
 )
 from .blobs import BlobStore
-from .repositories import CheckpointRepository, ChunkRepository, CommentRepository
+from .repositories import (
+    CheckpointRepository,
+    ChunkRepository,
+    CommentRepository,
+    DatasetRepository,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,6 +40,7 @@ class Store(abc.ABC):
     checkpoints: CheckpointRepository
     chunks: ChunkRepository
     comments: CommentRepository
+    datasets: DatasetRepository
 
     # experiments
     @abc.abstractmethod
@@ -169,21 +173,6 @@ class Store(abc.ABC):
         self, run_ids: Sequence[str] | None = None
     ) -> dict[tuple[str, str], list[str]]: ...
 
-    # datasets
-    @abc.abstractmethod
-    def record_dataset_version(self, info: DatasetVersionInfo) -> DatasetVersionInfo: ...
-    @abc.abstractmethod
-    def get_dataset_version(self, ref: str) -> DatasetVersionInfo: ...
-    @abc.abstractmethod
-    def list_dataset_versions(self, name: str | None = None) -> list[DatasetVersionInfo]: ...
-    @abc.abstractmethod
-    def link_dataset(
-        self, run_id: str, info: DatasetVersionInfo, context: str, direction: str = "input"
-    ) -> DatasetUse: ...
-    @abc.abstractmethod
-    def dataset_uses(
-        self, *, run_id: str | None = None, content_id: str | None = None
-    ) -> list[DatasetUse]: ...
 
     # logged files
     @abc.abstractmethod

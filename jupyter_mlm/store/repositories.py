@@ -1,5 +1,5 @@
 """One repository per aggregate, each a small interface a backend implements: a store is
-their composition (``Store.checkpoints``, ``Store.chunks``, ``Store.comments``). Methods raise ``NotFoundError``
+their composition (``Store.checkpoints``, ``Store.chunks``, ``Store.comments``, ``Store.datasets``). Methods raise ``NotFoundError``
 for unknown ids and ``StoreError`` when the database fails; each call is one transaction.
 (The other aggregates still sit on ``Store`` itself and move here one by one.)"""
 
@@ -9,10 +9,11 @@ import abc
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..core.entities import CheckpointInfo, Comment
+from ..core.entities import CheckpointInfo, Comment, DatasetUse, DatasetVersionInfo
 
 COMMENT_TARGETS = ("run", "experiment", "checkpoint", "model")
 MAX_COMMENT = 20_000
+DIRECTIONS = ("input", "output")
 
 
 class ChunkRepository(abc.ABC):
@@ -149,3 +150,30 @@ class CommentRepository(abc.ABC):
     @abc.abstractmethod
     def of(self, target_kind: str, target_id: str) -> list[Comment]:
         """The comments on one target, oldest first."""
+
+
+class DatasetRepository(abc.ABC):
+    """Dataset versions (content id + name) and which runs read or wrote them."""
+
+    @abc.abstractmethod
+    def record(self, info: DatasetVersionInfo) -> DatasetVersionInfo:
+        """Store a version (a no-op when this name already has this content)."""
+
+    @abc.abstractmethod
+    def get(self, ref: str) -> DatasetVersionInfo:
+        """By content id (or a unique prefix of at least 8 characters), ``NAME`` (its newest
+        version) or ``NAME@ID``."""
+
+    @abc.abstractmethod
+    def versions(self, name: str | None = None) -> list[DatasetVersionInfo]:
+        """Every version (of one dataset), by name then newest first."""
+
+    @abc.abstractmethod
+    def link(
+        self, run_id: str, info: DatasetVersionInfo, context: str, direction: str = "input"
+    ) -> DatasetUse:
+        """Record that the run read (``input``) or wrote (``output``) the version."""
+
+    @abc.abstractmethod
+    def uses(self, *, run_id: str | None = None, content_id: str | None = None) -> list[DatasetUse]:
+        """Links of one run, or of one dataset content, oldest first."""

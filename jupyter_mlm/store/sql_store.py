@@ -27,7 +27,6 @@ from . import liveness
 from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
-from .datasets_mixin import DatasetsMixin
 from .files_mixin import FilesMixin
 from .metrics_mixin import MetricsMixin
 from .migrate import ensure_schema
@@ -43,6 +42,7 @@ from .schema import tags as tags_t
 from .sql_checkpoints import SqlCheckpoints
 from .sql_chunks import SqlChunks
 from .sql_comments import SqlComments
+from .sql_datasets import SqlDatasets
 
 LIFECYCLES = ("active", "archived")
 
@@ -68,7 +68,6 @@ class SqlStore(
     MetricsMixin,
     FilesMixin,
     AdminMixin,
-    DatasetsMixin,
     RunPagesMixin,
     Store,
 ):
@@ -81,6 +80,7 @@ class SqlStore(
         self.checkpoints = SqlCheckpoints(self.engine)
         self.chunks = SqlChunks(self.engine)
         self.comments = SqlComments(self.engine, self._require_target)
+        self.datasets = SqlDatasets(self.engine)
 
     def __repr__(self) -> str:
         return f"<SqlStore {db.describe(self.engine)}>"

@@ -35,8 +35,8 @@ def datasets_of(store: Store, run_id: str) -> list[tuple[DatasetVersion, str, st
     from ..data.versions import DatasetVersion
 
     out = []
-    for use in store.dataset_uses(run_id=run_id):
-        info = store.get_dataset_version(f"{use.name}@{use.content_id}")
+    for use in store.datasets.uses(run_id=run_id):
+        info = store.datasets.get(f"{use.name}@{use.content_id}")
         out.append((DatasetVersion(info, store), use.context, use.direction))
     return out
 

@@ -182,7 +182,7 @@ class Run:
 
         self._check_usable()
         version = resolve(source, self._store, name=name)
-        self._store.link_dataset(self.run_id, version.info, context, direction)
+        self._store.datasets.link(self.run_id, version.info, context, direction)
         return version
 
     def datasets(self) -> list[tuple[Any, str, str]]:

@@ -86,10 +86,10 @@ def test_dataset_runs_lists_each_versions_runs(store):
         file_count=1, bytes=10, created_at=1.0, created_by="ada",
     )  # fmt: skip
     a, b = _run(store), _run(store)
-    store.record_dataset_version(info)
-    store.link_dataset(a.run_id, info, "fit")
-    store.link_dataset(b.run_id, info, "fit")
-    store.link_dataset(b.run_id, info, "eval")
+    store.datasets.record(info)
+    store.datasets.link(a.run_id, info, "fit")
+    store.datasets.link(b.run_id, info, "fit")
+    store.datasets.link(b.run_id, info, "eval")
     assert store.dataset_runs() == {("ab" * 32, "train"): [a.run_id, b.run_id]}
     assert store.dataset_runs([b.run_id]) == {("ab" * 32, "train"): [b.run_id]}
     assert store.dataset_runs([]) == {}

@@ -30,7 +30,7 @@ class DatasetsHandler(MlmHandler):
                 used = store.dataset_runs(store.checkpoints.notebook_runs(repo, path, None, time.time()))
             return [
                 shapes.dataset_version(v, used.get((v.content_id, v.name), []))
-                for v in store.list_dataset_versions()
+                for v in store.datasets.versions()
                 if notebook is None or (v.content_id, v.name) in used
             ]
 
@@ -45,12 +45,12 @@ class DatasetHandler(MlmHandler):
 
         def work() -> list[dict[str, Any]]:
             store = self.store_at()
-            versions = store.list_dataset_versions(name)
+            versions = store.datasets.versions(name)
             if not versions:
                 raise NotFoundError(f"no dataset named {name!r}")
             out = []
             for v in versions:
-                uses = store.dataset_uses(content_id=v.content_id)
+                uses = store.datasets.uses(content_id=v.content_id)
                 runs = dict.fromkeys(u.run_id for u in uses if u.name == v.name)
                 found = shapes.dataset_version(v, list(runs))
                 del found["name"]

@@ -74,7 +74,7 @@ class RunHandler(MlmHandler):
 
         def work() -> dict[str, Any]:
             store = self.store_at()
-            return shapes.run_detail(store.get_run(run_id), store.dataset_uses(run_id=run_id))
+            return shapes.run_detail(store.get_run(run_id), store.datasets.uses(run_id=run_id))
 
         self.reply(await self.blocking(work))
 

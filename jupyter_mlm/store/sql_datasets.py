@@ -1,34 +1,33 @@
-"""Dataset versions and lineage: which runs read or wrote which data."""
+"""Dataset versions and lineage in a SQL database: which runs read or wrote which data."""
 
 from __future__ import annotations
 
 import json
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import exc, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
-from ..core.entities import DatasetUse, DatasetVersionInfo, RunInfo
+from ..core.entities import DatasetUse, DatasetVersionInfo
 from ..core.errors import NotFoundError
 from ..core.validation import check_key
 from . import engine as db
+from .repositories import DIRECTIONS, DatasetRepository
+from .run_loading import require_run
 from .schema import dataset_versions, run_datasets
 
-DIRECTIONS = ("input", "output")
 _HEX = re.compile(r"^[0-9a-f]{8,64}$")
 
 
-class DatasetsMixin:
-    """Part of ``SqlStore``; relies on its ``engine`` and ``_require_run``."""
+class SqlDatasets(DatasetRepository):
+    """Dataset versions and their links to runs in a SQL database (``store.datasets``)."""
 
-    engine: Engine
-    _require_run: Callable[[Connection, str], None]
-    get_run: Callable[[str], RunInfo]
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-    def record_dataset_version(self, info: DatasetVersionInfo) -> DatasetVersionInfo:
+    def record(self, info: DatasetVersionInfo) -> DatasetVersionInfo:
         """Store a version (a no-op when this name already has this content)."""
         check_key(info.name, "dataset name")
         row = {
@@ -57,9 +56,9 @@ class DatasetsMixin:
                 conn.execute(dataset_versions.insert().values(**row))
         except exc.IntegrityError:  # recorded by another process meanwhile
             pass
-        return self.get_dataset_version(f"{info.name}@{info.content_id}")
+        return self.get(f"{info.name}@{info.content_id}")
 
-    def get_dataset_version(self, ref: str) -> DatasetVersionInfo:
+    def get(self, ref: str) -> DatasetVersionInfo:
         """By content id (or a unique prefix of ≥ 8 characters), ``NAME`` (its newest version)
         or ``NAME@ID``."""
         d = dataset_versions.c
@@ -83,7 +82,7 @@ class DatasetsMixin:
             raise ValueError(f"dataset id prefix {ref!r} is ambiguous; give more characters")
         return _info(rows[0])
 
-    def list_dataset_versions(self, name: str | None = None) -> list[DatasetVersionInfo]:
+    def versions(self, name: str | None = None) -> list[DatasetVersionInfo]:
         d = dataset_versions.c
         stmt = select(dataset_versions).order_by(d.name, d.created_at.desc())
         if name is not None:
@@ -91,7 +90,7 @@ class DatasetsMixin:
         with db.read(self.engine, "list dataset versions") as conn:
             return [_info(r) for r in conn.execute(stmt)]
 
-    def link_dataset(
+    def link(
         self, run_id: str, info: DatasetVersionInfo, context: str, direction: str = "input"
     ) -> DatasetUse:
         check_key(context, "dataset context")
@@ -108,7 +107,7 @@ class DatasetsMixin:
             "created_at": time.time(),
         }
         with db.write(self.engine, f"link dataset {info.name!r} to run {run_id}") as conn:
-            self._require_run(conn, run_id)
+            require_run(conn, run_id)
             r = run_datasets.c
             exists = conn.execute(
                 select(r.run_id).where(
@@ -122,7 +121,7 @@ class DatasetsMixin:
                 conn.execute(run_datasets.insert().values(**row))
         return DatasetUse(**row)
 
-    def dataset_uses(
+    def uses(
         self, *, run_id: str | None = None, content_id: str | None = None
     ) -> list[DatasetUse]:
         """Links of one run, or of one dataset content, oldest first."""
