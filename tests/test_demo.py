@@ -78,13 +78,13 @@ def test_quickstart_notebook_logs_runs_curves_and_files(
                 assert steps.tolist() == list(range(EPOCHS)), (run.name, key)
                 assert np.isfinite(values).all()
                 assert run.metrics[key].count == EPOCHS and run.metrics[key].last == values[-1]
-            [image] = st.list_images(run.run_id)
+            [image] = st.files.images(run.run_id)
             assert image.name == "confusion_matrix" and image.width and image.height
             assert st.blobs.get_bytes(image.blob_id).startswith(b"\x89PNG")
-            [text] = [t for t in st.list_texts(run.run_id) if not t.name.startswith("mlm/")]
+            [text] = [t for t in st.files.texts(run.run_id) if not t.name.startswith("mlm/")]
             report = st.blobs.get_bytes(text.blob_id).decode()
             assert text.name == "classification_report" and "precision" in report
-            [artifact] = st.list_artifacts(run.run_id)
+            [artifact] = st.files.artifacts(run.run_id)
             assert artifact.name == "classification_report.txt"
             assert st.blobs.get_bytes(artifact.blob_id).decode() == report
 

@@ -46,9 +46,9 @@ def show_command(args: argparse.Namespace) -> int:
             print(
                 f"  {k:<16} {number(m.last):>10}  {number(m.min):>10}  {number(m.max):>10}  {m.count:>8}"
             )
-    for a in st.list_artifacts(r.run_id):
+    for a in st.files.artifacts(r.run_id):
         print(f"artifact   {a.name} ({a.size} bytes, blob {a.blob_id[:12]}…)")
-    for kind, blobs in (("text", st.list_texts(r.run_id)), ("image", st.list_images(r.run_id))):
+    for kind, blobs in (("text", st.files.texts(r.run_id)), ("image", st.files.images(r.run_id))):
         for b in blobs:
             print(f"{kind:<10} {b.name} (blob {b.blob_id[:12]}…)")
     if r.error:

@@ -7,10 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.entities import (
-    Artifact,
     Experiment,
     LeaderboardRow,
-    LoggedBlob,
     RunInfo,
 )
 from .blobs import BlobStore
@@ -19,6 +17,7 @@ from .repositories import (
     ChunkRepository,
     CommentRepository,
     DatasetRepository,
+    FileRepository,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +40,7 @@ class Store(abc.ABC):
     chunks: ChunkRepository
     comments: CommentRepository
     datasets: DatasetRepository
+    files: FileRepository
 
     # experiments
     @abc.abstractmethod
@@ -172,25 +172,6 @@ class Store(abc.ABC):
     def dataset_runs(
         self, run_ids: Sequence[str] | None = None
     ) -> dict[tuple[str, str], list[str]]: ...
-
-
-    # logged files
-    @abc.abstractmethod
-    def add_text(self, run_id: str, name: str, text: str, step: int | None) -> LoggedBlob: ...
-    @abc.abstractmethod
-    def add_image(
-        self, run_id: str, name: str, png: bytes, size: tuple[int, int], step: int | None
-    ) -> LoggedBlob: ...
-    @abc.abstractmethod
-    def add_artifact(self, run_id: str, path: str, name: str) -> Artifact: ...
-    @abc.abstractmethod
-    def list_texts(self, run_id: str) -> list[LoggedBlob]: ...
-    @abc.abstractmethod
-    def list_images(self, run_id: str) -> list[LoggedBlob]: ...
-    @abc.abstractmethod
-    def list_artifacts(self, run_id: str) -> list[Artifact]: ...
-
-    # comments
 
 
     # lifecycle

@@ -1,5 +1,5 @@
 """One repository per aggregate, each a small interface a backend implements: a store is
-their composition (``Store.checkpoints``, ``Store.chunks``, ``Store.comments``, ``Store.datasets``). Methods raise ``NotFoundError``
+their composition (``Store.checkpoints``, ``Store.chunks``, ``Store.comments``, ``Store.datasets``, ``Store.files``). Methods raise ``NotFoundError``
 for unknown ids and ``StoreError`` when the database fails; each call is one transaction.
 (The other aggregates still sit on ``Store`` itself and move here one by one.)"""
 
@@ -9,7 +9,14 @@ import abc
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..core.entities import CheckpointInfo, Comment, DatasetUse, DatasetVersionInfo
+from ..core.entities import (
+    Artifact,
+    CheckpointInfo,
+    Comment,
+    DatasetUse,
+    DatasetVersionInfo,
+    LoggedBlob,
+)
 
 COMMENT_TARGETS = ("run", "experiment", "checkpoint", "model")
 MAX_COMMENT = 20_000
@@ -177,3 +184,28 @@ class DatasetRepository(abc.ABC):
     @abc.abstractmethod
     def uses(self, *, run_id: str | None = None, content_id: str | None = None) -> list[DatasetUse]:
         """Links of one run, or of one dataset content, oldest first."""
+
+
+class FileRepository(abc.ABC):
+    """Texts, images and artifacts of runs: the content in the blob store, a row each."""
+
+    @abc.abstractmethod
+    def add_text(self, run_id: str, name: str, text: str, step: int | None) -> LoggedBlob: ...
+
+    @abc.abstractmethod
+    def add_image(
+        self, run_id: str, name: str, png: bytes, size: tuple[int, int], step: int | None
+    ) -> LoggedBlob: ...
+
+    @abc.abstractmethod
+    def add_artifact(self, run_id: str, path: str, name: str) -> Artifact:
+        """A file or folder (its files) under ``name``; a new one replaces the old."""
+
+    @abc.abstractmethod
+    def texts(self, run_id: str) -> list[LoggedBlob]: ...
+
+    @abc.abstractmethod
+    def images(self, run_id: str) -> list[LoggedBlob]: ...
+
+    @abc.abstractmethod
+    def artifacts(self, run_id: str) -> list[Artifact]: ...

@@ -27,7 +27,6 @@ from . import liveness
 from .admin_mixin import AdminMixin
 from .base import Store, Where
 from .blobs import BlobStore
-from .files_mixin import FilesMixin
 from .metrics_mixin import MetricsMixin
 from .migrate import ensure_schema
 from .naming import run_name
@@ -43,6 +42,7 @@ from .sql_checkpoints import SqlCheckpoints
 from .sql_chunks import SqlChunks
 from .sql_comments import SqlComments
 from .sql_datasets import SqlDatasets
+from .sql_files import SqlFiles
 
 LIFECYCLES = ("active", "archived")
 
@@ -66,7 +66,6 @@ _END_RUN = (
 
 class SqlStore(
     MetricsMixin,
-    FilesMixin,
     AdminMixin,
     RunPagesMixin,
     Store,
@@ -81,6 +80,7 @@ class SqlStore(
         self.chunks = SqlChunks(self.engine)
         self.comments = SqlComments(self.engine, self._require_target)
         self.datasets = SqlDatasets(self.engine)
+        self.files = SqlFiles(self.engine, blobs)
 
     def __repr__(self) -> str:
         return f"<SqlStore {db.describe(self.engine)}>"

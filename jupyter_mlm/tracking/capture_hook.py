@@ -116,10 +116,10 @@ def _capture(run: Run, cwd: str | None, saving: PendingSave | None = None) -> No
         store.set_tags(run.run_id, {k: v for k, v in tags.items() if k not in given})
         _attach_to_checkpoint(run, {**tags, **given})
         # without the time, an unchanged context is the same blob: written once, not per run
-        store.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None)
+        store.files.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None)
         path = (ctx.get("notebook") or {}).get("path")
         if path and os.path.isfile(path):  # as saved when the run started (or just after)
-            store.add_artifact(run.run_id, path, NOTEBOOK_ARTIFACT)
+            store.files.add_artifact(run.run_id, path, NOTEBOOK_ARTIFACT)
     except Exception as err:
         warnings.warn(
             f"jupyter-mlm: could not record where run {run.name} comes from: {err}",

@@ -95,15 +95,15 @@ class RunView(RunInfo):
     # texts, images, artifacts -------------------------------------------------------------
     def texts(self) -> list[LoggedBlob]:
         """Every text logged to the run, in logging order (``mlm/…`` ones are the capture's)."""
-        return self._store.list_texts(self.run_id)
+        return self._store.files.texts(self.run_id)
 
     def images(self) -> list[LoggedBlob]:
         """Every image logged to the run, in logging order."""
-        return self._store.list_images(self.run_id)
+        return self._store.files.images(self.run_id)
 
     def artifacts(self) -> list[Artifact]:
         """Every artifact of the run, by name."""
-        return self._store.list_artifacts(self.run_id)
+        return self._store.files.artifacts(self.run_id)
 
     def text(self, name: str, *, step: int | None = None) -> str:
         """The text logged as ``name`` (at ``step``; by default the last one logged)."""

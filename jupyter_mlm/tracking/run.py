@@ -155,7 +155,7 @@ class Run:
 
     def log_text(self, name: str, text: str, *, step: int | None = None) -> LoggedBlob:
         self._check_usable()
-        return self._store.add_text(
+        return self._store.files.add_text(
             self.run_id, name, text, None if step is None else _check_step(step)
         )
 
@@ -164,14 +164,14 @@ class Run:
 
         self._check_usable()
         png, size = to_png(image)
-        return self._store.add_image(
+        return self._store.files.add_image(
             self.run_id, name, png, size, None if step is None else _check_step(step)
         )
 
     def log_artifact(self, path: str | os.PathLike[str], name: str | None = None) -> Artifact:
         self._check_usable()
         path = os.fspath(path)
-        return self._store.add_artifact(self.run_id, path, name or os.path.basename(path))
+        return self._store.files.add_artifact(self.run_id, path, name or os.path.basename(path))
 
     # datasets -----------------------------------------------------------------------------
     def log_dataset(self, source: Any, *, context: str = "input", direction: str = "input",

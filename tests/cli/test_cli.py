@@ -21,7 +21,7 @@ def filled(tmp_path):
     run = st.create_run(
         exp.experiment_id, name="brave-run", params={"lr": 0.1}, tags={"t": "x"}, parent_run_id=None
     )
-    st.add_text(run.run_id, "notes", "hello", None)
+    st.files.add_text(run.run_id, "notes", "hello", None)
     st.end_run(run.run_id, "finished")
     orphan = st.blobs.put_bytes(b"nobody refers to me")
     past = time.time() - 7200

@@ -238,6 +238,6 @@ def test_a_run_start_snapshots_the_notebook_the_frontend_saved(kernel: Frontend,
     assert len(kernel.requests) == 2
     with open_store(os.environ["MLM_STORE"]) as store:
         for run_id in [*run_ids, silent.strip()]:
-            (saved,) = [a for a in store.list_artifacts(run_id) if a.name == NOTEBOOK_ARTIFACT]
+            (saved,) = [a for a in store.files.artifacts(run_id) if a.name == NOTEBOOK_ARTIFACT]
             assert store.blobs.get_bytes(saved.blob_id) == nb.read_bytes()
     assert json.loads(nb.read_bytes()) == EDITED

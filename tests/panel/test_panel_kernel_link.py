@@ -72,7 +72,7 @@ def _snapshot(server: JupyterServer, run_id: str, timeout: float = 30) -> dict[s
     store = open_store(location_from(server.store))
     try:
         while True:
-            found = [a for a in store.list_artifacts(run_id) if a.name == NOTEBOOK_ARTIFACT]
+            found = [a for a in store.files.artifacts(run_id) if a.name == NOTEBOOK_ARTIFACT]
             if found:
                 return json.loads(store.blobs.get_bytes(found[0].blob_id))
             assert time.monotonic() < deadline, f"run {run_id} recorded no notebook"

@@ -45,7 +45,7 @@ def test_gc_removes_only_old_unreferenced_blobs(tmp_path):
     st = open_store(str(tmp_path / "store"))
     exp = st.get_or_create_experiment("e")
     run = st.create_run(exp.experiment_id, name=None, params={}, tags={}, parent_run_id=None)
-    kept = st.add_text(run.run_id, "t", "referenced", None).blob_id
+    kept = st.files.add_text(run.run_id, "t", "referenced", None).blob_id
     old_orphan = st.blobs.put_bytes(b"orphan, old")
     fresh_orphan = st.blobs.put_bytes(b"orphan, just written by another process")
     past = time.time() - 7200

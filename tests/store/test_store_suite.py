@@ -219,25 +219,25 @@ def test_leaderboard_group_by_averages_runs_sharing_params(store):
 
 def test_texts_images_artifacts_are_content_addressed_and_listed(store, tmp_path):
     run = _run(store)
-    t = store.add_text(run.run_id, "report", "précision 0.9", step=3)
+    t = store.files.add_text(run.run_id, "report", "précision 0.9", step=3)
     assert store.blobs.get_bytes(t.blob_id) == "précision 0.9".encode()
     png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 30
-    img = store.add_image(run.run_id, "cm", png, (2, 3), step=None)
+    img = store.files.add_image(run.run_id, "cm", png, (2, 3), step=None)
     f = tmp_path / "model.bin"
     f.write_bytes(b"weights" * 1000)
-    art = store.add_artifact(run.run_id, str(f), "models/model.bin")
+    art = store.files.add_artifact(run.run_id, str(f), "models/model.bin")
     assert art.size == 7000 and store.blobs.get_bytes(art.blob_id) == f.read_bytes()
-    again = store.add_artifact(run.run_id, str(f), "copy.bin")
+    again = store.files.add_artifact(run.run_id, str(f), "copy.bin")
     assert again.blob_id == art.blob_id  # deduplicated
-    assert [a.name for a in store.list_artifacts(run.run_id)] == ["copy.bin", "models/model.bin"]
-    assert [(i.name, i.width, i.height) for i in store.list_images(run.run_id)] == [("cm", 2, 3)]
-    assert [x.step for x in store.list_texts(run.run_id)] == [3]
+    assert [a.name for a in store.files.artifacts(run.run_id)] == ["copy.bin", "models/model.bin"]
+    assert [(i.name, i.width, i.height) for i in store.files.images(run.run_id)] == [("cm", 2, 3)]
+    assert [x.step for x in store.files.texts(run.run_id)] == [3]
     assert store.referenced_blobs() == {t.blob_id, img.blob_id, art.blob_id}
     for bad in ("../escape", "/abs", "a//b", "a/./b", "c\\d"):
         with pytest.raises(ValueError, match="artifact name"):
-            store.add_artifact(run.run_id, str(f), bad)
+            store.files.add_artifact(run.run_id, str(f), bad)
     with pytest.raises(FileNotFoundError, match="is not a file"):
-        store.add_artifact(run.run_id, str(tmp_path / "missing"), "x")
+        store.files.add_artifact(run.run_id, str(tmp_path / "missing"), "x")
 
 
 def test_comments_on_runs(store):

@@ -28,11 +28,11 @@ def test_run_records_git_environment_and_notebook_without_credentials(
     assert info.tags["mlm.git.commit"] == head and info.tags["mlm.git.dirty"] == "true"
     assert info.tags["mlm.repo"] == "github.com/org/proj"
     assert info.tags["mlm.notebook"] == "nb/train.ipynb"
-    (text,) = [t for t in tracking.list_texts(run.run_id) if t.name == "mlm/context.json"]
+    (text,) = [t for t in tracking.files.texts(run.run_id) if t.name == "mlm/context.json"]
     ctx = json.loads(tracking.blobs.get_bytes(text.blob_id))
     assert ctx["git"]["branch"] and "train.ipynb" in ctx["git"]["diff"]
     assert "pytest" in ctx["environment"]["packages"]
-    (saved,) = [a for a in tracking.list_artifacts(run.run_id) if a.name == "mlm/notebook.ipynb"]
+    (saved,) = [a for a in tracking.files.artifacts(run.run_id) if a.name == "mlm/notebook.ipynb"]
     assert tracking.blobs.get_bytes(saved.blob_id) == notebook.read_bytes()
     for blob_id, _, _ in tracking.blobs.iter_blobs():
         data = tracking.blobs.get_bytes(blob_id)
@@ -52,7 +52,7 @@ def test_capture_can_be_turned_off(tracking, monkeypatch):
         pass
     assert run._context_recorded is None
     assert not [k for k in mlm.get_run(run.run_id).tags if k.startswith("mlm.")]
-    assert tracking.list_texts(run.run_id) == []
+    assert tracking.files.texts(run.run_id) == []
 
 
 def test_tags_given_at_start_are_not_overwritten_by_the_capture(tracking, tmp_path, monkeypatch):

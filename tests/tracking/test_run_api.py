@@ -158,7 +158,7 @@ def test_params_tags_text_image_artifact(tracking, tmp_path):
     run.finish()
     info = mlm.get_run(run.run_id)
     assert info.params == {"lr": 0.1, "batch": 32} and _user_tags(info) == {"stage": "prod"}
-    assert [a.name for a in tracking.list_artifacts(run.run_id)] == ["report.txt"]
+    assert [a.name for a in tracking.files.artifacts(run.run_id)] == ["report.txt"]
 
 
 def test_matplotlib_figure_and_pil_image(tracking):

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from ..core.entities import Artifact, LoggedBlob
 from ..core.validation import check_key
 from . import engine as db
 from .blobs import BlobStore
-from .schema import artifacts, images, texts
+from .repositories import FileRepository
+from .run_loading import require_run
+from .schema import artifacts as artifacts_t
+from .schema import images as images_t
+from .schema import texts as texts_t
 
 
-class FilesMixin:
-    """Part of ``SqlStore``; relies on its ``engine``, ``blobs`` and ``_require_run``."""
+class SqlFiles(FileRepository):
+    """Texts, images and artifacts of runs (``store.files``): the content in the blob store, a
+    row in the SQL database."""
 
-    engine: Engine
-    blobs: BlobStore
-    _require_run: Callable[[Connection, str], None]
+    def __init__(self, engine: Engine, blobs: BlobStore) -> None:
+        self.engine = engine
+        self.blobs = blobs
 
     def add_text(self, run_id: str, name: str, text: str, step: int | None) -> LoggedBlob:
         check_key(name, "text name")
@@ -38,7 +42,7 @@ class FilesMixin:
             size=len(data),
             created_at=time.time(),
         )
-        self._insert(texts, row, run_id)
+        self._insert(texts_t, row, run_id)
         return LoggedBlob(**row)
 
     def add_image(
@@ -55,7 +59,7 @@ class FilesMixin:
             height=size[1],
             created_at=time.time(),
         )
-        self._insert(images, row, run_id)
+        self._insert(images_t, row, run_id)
         return LoggedBlob(**row)
 
     def add_artifact(self, run_id: str, path: str, name: str) -> Artifact:
@@ -68,31 +72,31 @@ class FilesMixin:
             run_id=run_id, name=name, blob_id=blob_id, size=size, created_at=time.time()
         )
         with db.write(self.engine, f"log artifact {name!r}") as conn:
-            self._require_run(conn, run_id)
+            require_run(conn, run_id)
             conn.execute(
-                delete(artifacts).where(artifacts.c.run_id == run_id, artifacts.c.name == name)
+                delete(artifacts_t).where(artifacts_t.c.run_id == run_id, artifacts_t.c.name == name)
             )
-            conn.execute(artifacts.insert().values(**row))
+            conn.execute(artifacts_t.insert().values(**row))
         return Artifact(**row)
 
-    def list_texts(self, run_id: str) -> list[LoggedBlob]:
-        return [LoggedBlob(**r) for r in self._rows(texts, run_id)]
+    def texts(self, run_id: str) -> list[LoggedBlob]:
+        return [LoggedBlob(**r) for r in self._rows(texts_t, run_id)]
 
-    def list_images(self, run_id: str) -> list[LoggedBlob]:
-        return [LoggedBlob(**r) for r in self._rows(images, run_id)]
+    def images(self, run_id: str) -> list[LoggedBlob]:
+        return [LoggedBlob(**r) for r in self._rows(images_t, run_id)]
 
-    def list_artifacts(self, run_id: str) -> list[Artifact]:
-        return [Artifact(**r) for r in self._rows(artifacts, run_id)]
+    def artifacts(self, run_id: str) -> list[Artifact]:
+        return [Artifact(**r) for r in self._rows(artifacts_t, run_id)]
 
     def _insert(self, table, row: dict, run_id: str) -> None:
         with db.write(self.engine, f"log {table.name[:-1]} {row['name']!r}") as conn:
-            self._require_run(conn, run_id)
+            require_run(conn, run_id)
             conn.execute(table.insert().values(**row))
 
     def _rows(self, table, run_id: str) -> list[dict]:
         order = table.c.id if "id" in table.c else table.c.name
         with db.read(self.engine, f"list {table.name}") as conn:
-            self._require_run(conn, run_id)
+            require_run(conn, run_id)
             rows = conn.execute(select(table).where(table.c.run_id == run_id).order_by(order))
             return [{k: v for k, v in r._asdict().items() if k != "id"} for r in rows]
 
