@@ -22,6 +22,7 @@ ROOT = HERE.parent
 SCRIPTS = (
     "bench_log_call",
     "bench_training_loop",
+    "bench_torch_loop",
     "bench_ingest",
     "bench_start_run",
     "bench_history",

@@ -31,99 +31,79 @@ def check_key(key: object, what: str = "metric") -> str:
 
 
 def metric_value(key: str, value: object) -> float:
-    """Convert a metric value to float: ints, floats, numpy/JAX scalars, 0-d and one-element
-    arrays and tensors (duck typed: torch, numpy and jax are never imported here).
+    """Convert a metric value to float, or raise naming ``key``: ints, floats, numpy and JAX
+    scalars, arrays and tensors of one element (read with ``.item()``: for a tensor on a GPU
+    that copies it to the host, waiting for the device). Booleans (``bool``, ``numpy.bool_``,
+    boolean arrays and tensors), complex numbers and non-numbers are refused.
 
-    Each type is classified once and its converter cached in ``FLOAT_OF``: a later value of
-    that type costs a dict lookup and the conversion. Arrays and tensors are read with
-    ``.item()``, which for a tensor on a GPU copies it to the host (waiting for the device).
-    """
-    convert = FLOAT_OF.get(type(value)) or _converter(key, value)
+    Duck typed: torch, numpy and jax are never imported here. What a type needs is learnt on
+    its first value (``AS_IS``, ``QUICK_FLOAT``), so later values skip the full check."""
+    tp = type(value)
+    if tp in AS_IS:
+        return float(value)  # type: ignore[arg-type]
     try:
-        return convert(value)
-    except Refused as refused:
-        raise TypeError(f"metric {key!r} {refused}") from None
+        number = QUICK_FLOAT[tp](value)
+    except Exception:  # not seen yet, or not a plain number: the full check says why
+        number = None
+    return number if type(number) is float else _checked(key, value)
 
 
-class Refused(TypeError):
-    """Raised by a ``FLOAT_OF`` converter for a value that cannot be a metric; the message
-    lacks the key (``metric_value`` adds it)."""
+#: Types whose every value is a real number that ``Run.log`` appends to its ``array("d")`` as
+#: it is: the array stores ``float()`` of it (float, int, numpy's float and int scalars).
+#: Learnt by ``metric_value``.
+AS_IS: set[type] = {float, int}
+
+#: type -> a quick converter (``ndarray.item``, ``Tensor.item``...), learnt by ``metric_value``.
+#: Only a float result is to be trusted: anything else, or an exception, means the value needs
+#: the full check (``metric_value``), which also names the key in its error.
+QUICK_FLOAT: dict[type, Callable[[Any], object]] = {}
 
 
-#: type -> its converter to float, filled on first sight by ``metric_value``; a converter
-#: raises ``Refused`` for a value it cannot take (the logging hot path calls them directly)
-FLOAT_OF: dict[type, Callable[[Any], float]] = {float: float, int: float}
-
-
-def _converter(key: str, value: object) -> Callable[[Any], float]:
-    """Classify a type not seen before: cache and return its converter, or raise the error
-    naming ``key`` for a type that is never a number."""
+def _checked(key: str, value: object) -> float:
+    """The full check and conversion; learns how to take the type quickly when it passes."""
     tp = type(value)
     if isinstance(value, (bool, str, bytes, list, tuple, dict, set)) or value is None:
         raise TypeError(f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}")
     if isinstance(value, complex):
         raise TypeError(f"metric {key!r} must be a real number, got complex: {value!r}")
-    convert: Callable[[Any], float] = _any
-    if isinstance(value, (int, float)):  # numpy.float64, int and float subclasses
-        convert = float
-    elif _is_numpy_scalar(value):  # one dtype per type
-        kind = value.dtype.kind  # type: ignore[attr-defined]
-        if kind in "fiu":
-            convert = float
-        elif kind == "b":
-            convert = _boolean
-    elif all(hasattr(tp, name) for name in ("shape", "ndim", "item")):
-        convert = _one_item  # ndarray, torch.Tensor, jax.Array: each value's shape is checked
-    FLOAT_OF[tp] = convert
-    return convert
-
-
-def _is_numpy_scalar(value: object) -> bool:
-    np = sys.modules.get("numpy")  # a numpy value means numpy is imported already
-    return np is not None and isinstance(value, np.generic)
-
-
-def _one_item(value: Any) -> float:
-    """The element of a 0-d or shape (1,) array or tensor."""
-    if value.ndim and tuple(value.shape) != (1,):
-        raise Refused(f"must be a scalar, got {type(value).__name__} of shape {tuple(value.shape)}")
-    item = value.item()
-    return item if type(item) is float else _number(value, item)
-
-
-def _number(value: object, item: object) -> float:
-    """``item`` (read from ``value``) as a float; booleans, complex and text are refused."""
-    if isinstance(item, bool):
-        raise Refused(f"must be a real number, got a boolean {type(value).__name__}")
-    if not isinstance(item, (complex, str, bytes)) and item is not None:
-        try:
-            return float(item)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            pass
-    raise Refused(f"must be a real number, got {type(value).__name__}: {_short(value)}")
-
-
-def _boolean(value: object) -> float:
-    raise Refused(f"must be a real number, got a boolean {type(value).__name__}")
-
-
-def _any(value: Any) -> float:
-    """Any other type, checked value by value: a ``shape`` other than () or (1,) and a
-    boolean ``dtype`` are refused; then ``.item()`` (when it has a shape) and ``float()``."""
     shape = getattr(value, "shape", None)
-    if shape is not None and tuple(shape) not in ((), (1,)):
-        raise Refused(f"must be a scalar, got {type(value).__name__} of shape {tuple(shape)}")
+    if shape is not None and math.prod(shape) != 1:
+        raise TypeError(
+            f"metric {key!r} must be a scalar, got {tp.__name__} of shape {tuple(shape)}"
+        )
     dtype = getattr(value, "dtype", None)
     if dtype is not None and str(dtype).rpartition(".")[2] == "bool":  # numpy, torch.bool
-        raise Refused(f"must be a real number, got a boolean {type(value).__name__}")
+        raise TypeError(f"metric {key!r} must be a real number, got a boolean {tp.__name__}")
     item = getattr(value, "item", None)
     try:
-        number = item() if shape is not None and item is not None else value
-    except (TypeError, ValueError):
-        raise Refused(
-            f"must be a real number, got {type(value).__name__}: {_short(value)}"
-        ) from None
-    return number if type(number) is float else _number(value, number)
+        number = float(item() if shape is not None and item is not None else value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"metric {key!r} must be a real number, got {tp.__name__}: {_short(value)}"
+        ) from exc
+    if tp not in QUICK_FLOAT:
+        _learn(value)
+    return number
+
+
+def _learn(value: object) -> None:
+    """Remember how to take values of ``value``'s type (which passed the full check)."""
+    tp = type(value)
+    np = sys.modules.get("numpy")  # a numpy value means numpy is imported already
+    if np is not None and isinstance(value, np.generic) and value.dtype.kind in "fiu":
+        AS_IS.add(tp)
+        QUICK_FLOAT[tp] = float
+    elif isinstance(value, (int, float)):  # a subclass: its own __float__ may differ
+        QUICK_FLOAT[tp] = float
+    elif callable(getattr(tp, "item", None)) and hasattr(tp, "shape"):
+        QUICK_FLOAT[tp] = tp.item  # type: ignore[attr-defined]  # ndarray, Tensor, jax.Array
+    else:
+        QUICK_FLOAT[tp] = _full_check  # no quick way: every value takes the full check
+
+
+def _full_check(value: object) -> float:
+    """``_checked`` for ``QUICK_FLOAT``: when it raises, ``metric_value`` names the key."""
+    return _checked("", value)
 
 
 def param_json(key: str, value: Any) -> str:

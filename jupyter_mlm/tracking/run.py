@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.entities import Artifact, LoggedBlob, RunInfo
 from ..core.errors import MlmError, WriterError
-from ..core.validation import check_key, check_status, metric_value
+from ..core.validation import AS_IS, QUICK_FLOAT, check_key, check_status, metric_value
 from .series import PointBuffer, Slot
 
 if TYPE_CHECKING:
@@ -61,7 +61,13 @@ class Run:
     def log(
         self, metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kw: Any
     ) -> None:
-        """Record metric values; ``step`` defaults to one more than the key's last step."""
+        """Record metric values; ``step`` defaults to one more than the key's last step.
+
+        A value is a real number: a float or int, a numpy or JAX scalar, or an array or tensor
+        of one element, read with ``.item()`` (for a tensor on a GPU that waits for the device
+        to copy it to the host, as ``float(t)`` would); booleans and complex numbers are refused.
+        Nothing is written here: the points go to typed arrays without a lock and the writer
+        thread stores them."""
         if self._blocked:
             self._raise_blocked()
         items: Mapping[str, Any]
@@ -71,50 +77,74 @@ class Run:
             items = {**metrics, **kw} if kw else metrics
         else:
             raise TypeError(f"log() takes a dict of metrics, got {type(metrics).__name__}")
-        if step is not None:
-            self._log_at(items, step)
-            return
-        buf = self._buffer
-        generation = buf.generation
-        slots = buf.slots
-        t = _time()
-        key = None
-        values = None
-        try:
-            for key, value in items.items():
-                add_value, add_time, values, _ = slots[key]
-                if type(value) is not float:
-                    value = metric_value(key, value)
-                add_value(value)
-                add_time(t)
-        except KeyError:
-            if key in slots:  # not ours: raised by a value's __float__
-                buf.undo(items, key, generation)
-                raise
-            buf.undo(items, key, generation)
-            for new in items:
-                if new not in slots:
-                    self._new_key(new, 0)
-            self.log(items)
-            return
-        except BaseException:
-            buf.undo(items, key, generation)
-            raise
+        if step is None:
+            buf = self._buffer
+            generation = buf.generation
+            slots = buf.slots
+            t = _time()
+            key = None
+            values = None
+            try:
+                for key, value in items.items():
+                    add_value, add_time, values, _ = slots[key]
+                    if type(value) is not float and type(value) not in AS_IS:
+                        try:  # what metric_value does first, without a call (tensors, arrays)
+                            number = QUICK_FLOAT[type(value)](value)
+                        except Exception:
+                            number = None
+                        value = number if type(number) is float else metric_value(key, value)
+                    add_value(value)  # an int or numpy number as it is: the array converts it
+                    add_time(t)
+            except BaseException as error:
+                self._recover(items, key, generation, error)
+                self.log(items)
+                return
+        else:  # as above, plus the step break (see tracking/series.py), lock-free too
+            if type(step) is not int or not 0 <= step <= _MAX_STEP:
+                step = _check_step(step)
+            buf = self._buffer
+            generation = buf.generation
+            slots, taken, origin = buf.slots, buf.taken, buf.origin
+            seen = -1 if generation & 1 else generation  # odd: a take is running
+            t = _time()
+            key = None
+            values = None
+            try:
+                for key, value in items.items():
+                    add_value, add_time, values, kid = slots[key]
+                    if type(value) is not float and type(value) not in AS_IS:
+                        try:
+                            number = QUICK_FLOAT[type(value)](value)
+                        except Exception:
+                            number = None
+                        value = number if type(number) is float else metric_value(key, value)
+                    index = taken[kid] + len(values)
+                    if buf.generation != seen:  # a take ran meanwhile: read again, locked
+                        index = buf.index_of_next(kid)
+                    if step != origin[kid] + index:
+                        buf.breaks[kid].append((index, step))
+                        origin[kid] = step - index
+                    add_value(value)
+                    add_time(t)
+            except BaseException as error:
+                self._recover(items, key, generation, error)
+                self.log(items, step=step)
+                return
         if values is not None and len(values) >= self._soft:
             self._pressure()
 
-    def _log_at(self, items: Mapping[str, Any], step: Any) -> None:
-        """``log`` with an explicit step: validated whole first, then appended under the lock."""
-        if type(step) is not int or not 0 <= step <= _MAX_STEP:
-            step = _check_step(step)
-        points = [(check_key(k, "metric"), metric_value(k, v)) for k, v in items.items()]
+    def _recover(
+        self, items: Mapping[str, Any], key: str | None, generation: int, error: BaseException
+    ) -> None:
+        """A ``log`` call failed at ``key``: take back what it appended, then raise ``error``;
+        unless a key was new, which is added now (the caller logs again)."""
         buf = self._buffer
-        t = _time()
-        with buf.lock:
-            for key, value in points:
-                slot = buf.slots.get(key) or self._new_key(key, 0)
-                buf.add_at(slot[3], step, value, t)
-        self._pressure()
+        buf.undo(items, key, generation)
+        if not isinstance(error, KeyError) or key in buf.slots:  # KeyError of a value's own
+            raise error
+        for new in items:
+            if new not in buf.slots:
+                self._new_key(new, 0)
 
     def _pressure(self) -> None:
         """Many points wait: wake the writer, or past the memory bound spill them ourselves."""
