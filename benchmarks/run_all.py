@@ -35,6 +35,7 @@ SCRIPTS = (
     "bench_notebook",
     "bench_chart_render",
     "bench_checkpoint_save",
+    "bench_api_load",
 )
 FIGURE = re.compile(r"^[\w.-]+: .* \(baseline .*; bar: .*\) (PASS|MISS|INFO)$")
 
