@@ -128,14 +128,17 @@ def load_series(store, run_id: str, key: str, n: int, chunk: int = 200_000) -> N
         steps = array("q", range(lo, hi))
         values = array("d", (i * 1e-6 for i in range(lo, hi)))
         times = array("d", (now + i * 1e-3 for i in range(lo, hi)))
-        store.write_metrics([pack(run_id, key, steps, values, times)])
+        store.metrics.write([pack(run_id, key, steps, values, times)])
 
 
 def parse_args(description: str, postgres: bool = False) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=description)
     if postgres:
-        ap.add_argument("--postgres", action="store_true",
-                        help=f"start a throwaway PostgreSQL server (or use ${ENV_PG})")
+        ap.add_argument(
+            "--postgres",
+            action="store_true",
+            help=f"start a throwaway PostgreSQL server (or use ${ENV_PG})",
+        )
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
     return ap.parse_args()
 

@@ -50,20 +50,20 @@ def build(store_dir: Path, n: int) -> tuple[str, str]:
 
     store = open_store(str(store_dir))
     try:
-        exp = store.get_or_create_experiment("load")
+        exp = store.experiments.get_or_create("load")
         for i in range(200):
-            info = store.create_run(exp.experiment_id, name=f"r{i}", params={"lr": 10 ** (-1 - i % 4),
+            info = store.runs.create(exp.experiment_id, name=f"r{i}", params={"lr": 10 ** (-1 - i % 4),
                                     "layers": i % 5}, tags={}, parent_run_id=None)  # fmt: skip
             from array import array
 
-            store.write_metrics([pack(info.run_id, "acc", array("q", [0, 1]),
+            store.metrics.write([pack(info.run_id, "acc", array("q", [0, 1]),
                                       array("d", [0.1, (i % 97) / 97]),
                                       array("d", [1.0, 2.0]))])  # fmt: skip
-            store.end_run(info.run_id, "finished")
-        big = store.create_run(exp.experiment_id, name="big", params={}, tags={},
+            store.runs.end(info.run_id, "finished")
+        big = store.runs.create(exp.experiment_id, name="big", params={}, tags={},
                                parent_run_id=None)  # fmt: skip
         load_series(store, big.run_id, "loss", n, chunk=500_000)
-        store.end_run(big.run_id, "finished")
+        store.runs.end(big.run_id, "finished")
         return exp.experiment_id, big.run_id
     finally:
         store.close()

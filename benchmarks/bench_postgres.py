@@ -10,7 +10,7 @@ empty-able database: its public schema is dropped and re-created!). Otherwise it
   Baseline: psycopg ``executemany`` of (run_id, key, step, value, time) rows into a plain
   table, committed.
 * history: a 1 M-point series bulk-loaded with ``pack`` + ``write_metrics``, read with
-  ``store.history()`` (median of REPS). Baseline: the same points one row per point in a plain
+  ``store.metrics.history()`` (median of REPS). Baseline: the same points one row per point in a plain
   indexed table, ``SELECT step, value, time ... ORDER BY step`` + ``fetchall()``.
 """
 
@@ -41,8 +41,10 @@ def raw_ingest(uri: str, n: int) -> float:
     now = time.time()
     rows = [(RUN_ID, keys[i % 3], i // 3, i * 1e-6, now + i * 1e-6) for i in range(n)]
     with psycopg.connect(libpq_uri(uri)) as conn:
-        conn.execute("CREATE TABLE bench_ingest (run_id TEXT, key TEXT, step BIGINT, "
-                     "value DOUBLE PRECISION, time DOUBLE PRECISION)")
+        conn.execute(
+            "CREATE TABLE bench_ingest (run_id TEXT, key TEXT, step BIGINT, "
+            "value DOUBLE PRECISION, time DOUBLE PRECISION)"
+        )
         conn.commit()
         t0 = time.perf_counter_ns()
         with conn.cursor() as cur:
@@ -90,26 +92,40 @@ def main() -> None:
             run.finish()
             ours = steps * 3 / ((t_read - t0) / 1e9)
             base = raw_ingest(uri, base_rows)
-            note(f"postgres ingest: {steps * 3:,} points in {(t_read - t0) / 1e9:.2f} s "
-                 f"(logging {(t_logged - t0) / 1e9:.2f} s, final flush "
-                 f"{(t_flushed - t_logged) / 1e9:.3f} s, read-back "
-                 f"{(t_read - t_flushed) / 1e9:.2f} s); baseline {base_rows:,} rows")
-            figure("pg_ingest_rate", ours, "points/s", base, "rows/s (psycopg executemany)",
-                   ">= 100k points/s", ours >= 100_000)
+            note(
+                f"postgres ingest: {steps * 3:,} points in {(t_read - t0) / 1e9:.2f} s "
+                f"(logging {(t_logged - t0) / 1e9:.2f} s, final flush "
+                f"{(t_flushed - t_logged) / 1e9:.3f} s, read-back "
+                f"{(t_read - t_flushed) / 1e9:.2f} s); baseline {base_rows:,} rows"
+            )
+            figure(
+                "pg_ingest_rate",
+                ours,
+                "points/s",
+                base,
+                "rows/s (psycopg executemany)",
+                ">= 100k points/s",
+                ours >= 100_000,
+            )
 
             # --- history ------------------------------------------------------------------
             store = run._store
-            exp = store.get_or_create_experiment("bench")
-            info = store.create_run(exp.experiment_id, name=None, params={}, tags={},
-                                    parent_run_id=None)
+            exp = store.experiments.get_or_create("bench")
+            info = store.runs.create(
+                exp.experiment_id, name=None, params={}, tags={}, parent_run_id=None
+            )
             load_series(store, info.run_id, "loss", big)
-            store.end_run(info.run_id, "finished")
+            store.runs.end(info.run_id, "finished")
             now = time.time()
             with psycopg.connect(libpq_uri(uri)) as conn:
-                conn.execute("CREATE TABLE bench_points (run_id TEXT, key TEXT, step BIGINT, "
-                             "value DOUBLE PRECISION, time DOUBLE PRECISION)")
-                with conn.cursor() as cur, cur.copy(
-                        "COPY bench_points (run_id, key, step, value, time) FROM STDIN") as cp:
+                conn.execute(
+                    "CREATE TABLE bench_points (run_id TEXT, key TEXT, step BIGINT, "
+                    "value DOUBLE PRECISION, time DOUBLE PRECISION)"
+                )
+                with (
+                    conn.cursor() as cur,
+                    cur.copy("COPY bench_points (run_id, key, step, value, time) FROM STDIN") as cp,
+                ):
                     for i in range(big):
                         cp.write_row((info.run_id, "loss", i, i * 1e-6, now + i * 1e-3))
                 conn.execute("CREATE INDEX ix_bench_points ON bench_points (run_id, key, step)")
@@ -118,19 +134,21 @@ def main() -> None:
                 conn.commit()
 
                 def raw() -> list:
-                    rows = conn.execute("SELECT step, value, time FROM bench_points "
-                                        "WHERE run_id = %s AND key = %s ORDER BY step",
-                                        (info.run_id, "loss")).fetchall()
+                    rows = conn.execute(
+                        "SELECT step, value, time FROM bench_points "
+                        "WHERE run_id = %s AND key = %s ORDER BY step",
+                        (info.run_id, "loss"),
+                    ).fetchall()
                     conn.commit()
                     return rows
 
                 ns = time.perf_counter_ns
-                store.history(info.run_id, "loss")  # warm up (the raw query is slow enough)
+                store.metrics.history(info.run_id, "loss")  # warm up (the raw query is slow enough)
                 t_ours: list[int] = []
                 t_base: list[int] = []
                 for i in range(3 if args.quick else 10):
                     t0 = ns()
-                    s, v, t = store.history(info.run_id, "loss")
+                    s, v, t = store.metrics.history(info.run_id, "loss")
                     t_ours.append(ns() - t0)
                     assert len(s) == len(v) == len(t) == big
                     if i < 3:
@@ -139,8 +157,15 @@ def main() -> None:
                         t_base.append(ns() - t0)
             m = median(t_ours) / 1e6
             label = "1M" if big == 1_000_000 else f"{big // 1000}k"
-            figure(f"pg_history_read_{label}", m, "ms", median(t_base) / 1e6, None, "<= 200 ms",
-                   m <= 200)
+            figure(
+                f"pg_history_read_{label}",
+                m,
+                "ms",
+                median(t_base) / 1e6,
+                None,
+                "<= 200 ms",
+                m <= 200,
+            )
             mlm.set_store(None)
             store.close()
 

@@ -84,10 +84,10 @@ def summarize(location: StoreLocation, experiment: str = EXPERIMENT, metric: str
     with open_store(location) as st:
         print(f"Store:       {location.describe()}")
         print("Experiments: {experiments}, runs: {runs}".format(**st.stats()))
-        ids = [e.experiment_id for e in st.list_experiments() if e.name == experiment]
-        for exp in st.list_experiments():
-            print(f"  {exp.name:<30} {len(st.search_runs([exp.experiment_id])):>5} runs")
-        rows = st.leaderboard(ids[0], metric, limit=1) if ids else []
+        ids = [e.experiment_id for e in st.experiments.list() if e.name == experiment]
+        for exp in st.experiments.list():
+            print(f"  {exp.name:<30} {len(st.queries.search([exp.experiment_id])):>5} runs")
+        rows = st.queries.leaderboard(ids[0], metric, limit=1) if ids else []
         if not rows:
             print(f"No {experiment} run has logged {metric}.")
             return

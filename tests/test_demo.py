@@ -60,21 +60,21 @@ def test_quickstart_notebook_logs_runs_curves_and_files(
     ]  # fmt: skip
 
     with open_store(location_from(store_dir)) as st:
-        names = [e.name for e in st.list_experiments()]
+        names = [e.name for e in st.experiments.list()]
         assert names == [demo.EXPERIMENT, "digits-magic", "digits-live"]
-        (live,) = st.search_runs([st.get_experiment("digits-live").experiment_id])
+        (live,) = st.queries.search([st.experiments.get("digits-live").experiment_id])
         assert live.status == "finished" and live.metrics["val_accuracy"].count == EPOCHS
-        (magic,) = st.search_runs([st.get_experiment("digits-magic").experiment_id])
+        (magic,) = st.queries.search([st.experiments.get("digits-magic").experiment_id])
         assert magic.status == "finished" and magic.params == {"lr": 0.003, "hidden": 64}
         assert magic.metrics["val_accuracy"].count == EPOCHS
-        exp = st.get_experiment(demo.EXPERIMENT)
-        runs = st.search_runs([exp.experiment_id])
+        exp = st.experiments.get(demo.EXPERIMENT)
+        runs = st.queries.search([exp.experiment_id])
         assert sorted((r.params["lr"], r.params["hidden"]) for r in runs) == GRID
         assert {r.status for r in runs} == {"finished"}
         for run in runs:
             assert run.params["epochs"] == EPOCHS and run.params["n_weights"] > 0
             for key in CURVES:
-                steps, values, _ = st.history(run.run_id, key)
+                steps, values, _ = st.metrics.history(run.run_id, key)
                 assert steps.tolist() == list(range(EPOCHS)), (run.name, key)
                 assert np.isfinite(values).all()
                 assert run.metrics[key].count == EPOCHS and run.metrics[key].last == values[-1]
@@ -89,7 +89,7 @@ def test_quickstart_notebook_logs_runs_curves_and_files(
             assert st.blobs.get_bytes(artifact.blob_id).decode() == report
 
         last = {r.run_id: r.metrics[demo.METRIC].last for r in runs}
-        best = st.leaderboard(exp.experiment_id, demo.METRIC, goal="max", limit=1)[0]
+        best = st.queries.leaderboard(exp.experiment_id, demo.METRIC, goal="max", limit=1)[0]
         assert best.value == max(last.values()) == last[best.run_ids[0]]
         assert best.value > 0.9  # a small MLP does learn the digits
 

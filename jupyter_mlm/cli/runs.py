@@ -11,8 +11,8 @@ from .opening import open_from
 
 def runs_command(args: argparse.Namespace) -> int:
     _, st = open_from(args)
-    ids = [st.get_experiment(args.experiment).experiment_id] if args.experiment else None
-    found = st.search_runs(
+    ids = [st.experiments.get(args.experiment).experiment_id] if args.experiment else None
+    found = st.queries.search(
         ids, where=args.where, order_by=args.order_by, limit=args.limit, include_archived=args.all
     )
     rows = [["RUN ID", "EXPERIMENT", "NAME", "STATUS", "STARTED", "METRICS"]]
@@ -26,7 +26,7 @@ def runs_command(args: argparse.Namespace) -> int:
 
 def show_command(args: argparse.Namespace) -> int:
     _, st = open_from(args)
-    r = st.get_run(args.run_id)
+    r = st.runs.get(args.run_id)
     print(f"run        {r.run_id}  ({r.name})")
     print(f"experiment {r.experiment}")
     print(f"status     {r.status}{'  [archived]' if r.lifecycle == 'archived' else ''}")
@@ -58,7 +58,7 @@ def show_command(args: argparse.Namespace) -> int:
 
 def lifecycle_command(args: argparse.Namespace) -> int:
     _, st = open_from(args)
-    ident = args.ident if args.kind == "run" else st.get_experiment(args.ident).experiment_id
+    ident = args.ident if args.kind == "run" else st.experiments.get(args.ident).experiment_id
     if args.action == "delete":
         if not args.yes:
             if not sys.stdin.isatty():

@@ -55,7 +55,7 @@ class DatasetVersion:
 
     def runs(self) -> RunList:
         """Runs that read or wrote this content (under any name)."""
-        return RunList(self._store.search_runs(dataset=self.content_id, include_archived=True))
+        return RunList(self._store.queries.search(dataset=self.content_id, include_archived=True))
 
     def uses(self) -> list[DatasetUse]:
         return self._store.datasets.uses(content_id=self.content_id)

@@ -11,10 +11,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..core.entities import LeaderboardRow
 from . import liveness
-from .base import Where
 from .filters import parse_order, where_sql
 from .prepared import prepared
 from .run_loading import chunks, parse_json
+from .run_repositories import Where
 from .schema import metric_summaries, params, run_datasets, runs, tags
 
 AGGS = ("last", "min", "max", "mean")
@@ -210,8 +210,16 @@ def _leaderboard_stmt(
     ranked_order = top.c.value.desc() if goal == "max" else top.c.value.asc()
     return (
         select(
-            top.c.run_id, top.c.value, r.name, r.status, r.host, r.pid, r.pid_started,
-            r.heartbeat_at, p.c.key, p.c.value,
+            top.c.run_id,
+            top.c.value,
+            r.name,
+            r.status,
+            r.host,
+            r.pid,
+            r.pid_started,
+            r.heartbeat_at,
+            p.c.key,
+            p.c.value,
         )
         .select_from(
             top.join(runs, r.run_id == top.c.run_id).outerjoin(p, p.c.run_id == top.c.run_id)

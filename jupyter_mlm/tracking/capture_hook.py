@@ -112,11 +112,13 @@ def _capture(run: Run, cwd: str | None, saving: PendingSave | None = None) -> No
         store = run._store
         tags = context_tags(ctx)
         tags["mlm.captured_at"] = repr(ctx.pop("captured_at", ""))
-        given = store.get_run(run.run_id).tags  # tags the user set win over captured ones
-        store.set_tags(run.run_id, {k: v for k, v in tags.items() if k not in given})
+        given = store.runs.get(run.run_id).tags  # tags the user set win over captured ones
+        store.runs.set_tags(run.run_id, {k: v for k, v in tags.items() if k not in given})
         _attach_to_checkpoint(run, {**tags, **given})
         # without the time, an unchanged context is the same blob: written once, not per run
-        store.files.add_text(run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None)
+        store.files.add_text(
+            run.run_id, CONTEXT_TEXT, json.dumps(ctx, default=str, sort_keys=True), None
+        )
         path = (ctx.get("notebook") or {}).get("path")
         if path and os.path.isfile(path):  # as saved when the run started (or just after)
             store.files.add_artifact(run.run_id, path, NOTEBOOK_ARTIFACT)

@@ -49,7 +49,7 @@ def _connection(location: StoreLocation) -> tuple[Store, Writer]:
 def _replay_quietly(writer: Writer) -> None:
     with writer._io:
         try:
-            writer.journal.replay(writer.store)
+            writer.journal.replay(writer.store.metrics)
         except Exception as err:
             writer._report(err, [])
 
@@ -81,9 +81,9 @@ def start_run(
     or a dict ``{context: source}`` such as ``{"train": "data/train.csv", "eval": df}``."""
     st, writer = _connection(resolve_store())
     inputs = _dataset_inputs(datasets)
-    exp = st.get_or_create_experiment(experiment)
+    exp = st.experiments.get_or_create(experiment)
     parent_id = parent.run_id if isinstance(parent, (Run, RunInfo)) else parent
-    info = st.create_run(
+    info = st.runs.create(
         exp.experiment_id, name=name, params=params or {}, tags=tags or {}, parent_run_id=parent_id
     )
     run = _adopt(Run(info, st, writer, {}))
@@ -143,8 +143,8 @@ def resume_run(run_id: str) -> Run:
         if run_id in _open:
             return _open[run_id]
     st, writer = _connection(resolve_store())
-    info = st.reopen_run(run_id)
-    return _adopt(Run(info, st, writer, st.last_steps(run_id)))
+    info = st.runs.reopen(run_id)
+    return _adopt(Run(info, st, writer, st.metrics.last_steps(run_id)))
 
 
 def _adopt(run: Run) -> Run:
@@ -181,7 +181,7 @@ def get_run(run_id: str) -> RunView:
     if not isinstance(run_id, str):
         raise TypeError(f"get_run takes a run id (a str), got {type(run_id).__name__}")
     st = get_store()
-    return _view(st.get_run(run_id), st)
+    return _view(st.runs.get(run_id), st)
 
 
 def _view(info: RunInfo, st: Store) -> RunView:
@@ -220,8 +220,8 @@ def runs(
     ids = None
     if experiment is not None:
         names = [experiment] if isinstance(experiment, str) else list(experiment)
-        ids = [st.get_experiment(n).experiment_id for n in names]
-    found = st.search_runs(
+        ids = [st.experiments.get(n).experiment_id for n in names]
+    found = st.queries.search(
         ids,
         where=where,
         order_by=order_by,
@@ -246,9 +246,9 @@ def leaderboard_rows(
     sharing those params form one row valued at the mean over its runs. Runs whose value is
     NaN are not ranked."""
     st = get_store()
-    exp = st.get_experiment(experiment)
+    exp = st.experiments.get(experiment)
     groups = [group_by] if isinstance(group_by, str) else group_by
-    return st.leaderboard(
+    return st.queries.leaderboard(
         exp.experiment_id, metric, goal=goal, agg=agg, where=where, group_by=groups, limit=limit
     )
 

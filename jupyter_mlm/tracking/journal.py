@@ -11,9 +11,9 @@ import os
 import re
 import warnings
 from pathlib import Path
+from typing import Protocol
 
 from ..core.series import SeriesChunk
-from ..store.base import Store
 from ..store.liveness import hostname, is_dead, own_token
 from ..store.location import StoreLocation
 
@@ -29,6 +29,12 @@ def journal_dir(location: StoreLocation) -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     digest = hashlib.sha256(location.store_uri.encode()).hexdigest()[:16]
     return cache / "jupyter-mlm" / "journal" / digest
+
+
+class MetricSink(Protocol):
+    """Where replayed points go: a store's ``metrics`` (or the writer's publishing wrapper)."""
+
+    def write(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool: ...
 
 
 class Journal:
@@ -79,8 +85,11 @@ class Journal:
     def has_own(self) -> bool:
         return bool(self.pending(own_only=True))
 
-    def replay(self, store: Store, *, own_only: bool = False, before: int | None = None) -> int:
-        """Write pending journal files to the store, oldest first; return points replayed.
+    def replay(
+        self, metrics: MetricSink, *, own_only: bool = False, before: int | None = None
+    ) -> int:
+        """Write pending journal files into the store's metrics, oldest first; return points
+        replayed.
         Stops at the first failure (raising it) so order is kept."""
         done = 0
         for path in self.pending(own_only=own_only, before=before):
@@ -98,7 +107,7 @@ class Journal:
                 )
                 continue
             if chunks:
-                store.write_metrics(chunks, journal_id=path.name[:-5])
+                metrics.write(chunks, journal_id=path.name[:-5])
                 done += sum(c.n for c in chunks)
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

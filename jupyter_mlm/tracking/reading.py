@@ -73,7 +73,7 @@ class RunView(RunInfo):
     @property
     def info(self) -> RunInfo:
         """The run as stored now (this view keeps what the query read)."""
-        return self._store.get_run(self.run_id)
+        return self._store.runs.get(self.run_id)
 
     # metrics ------------------------------------------------------------------------------
     def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,9 +82,9 @@ class RunView(RunInfo):
         check_key(key, "metric")
         if self._before_read is not None:
             self._before_read(self.run_id)
-        steps, values, times = self._store.history(self.run_id, key)
+        steps, values, times = self._store.metrics.history(self.run_id, key)
         if not len(steps):
-            known = self._store.last_steps(self.run_id)
+            known = self._store.metrics.last_steps(self.run_id)
             if key not in known:
                 raise NotFoundError(
                     f"run {self.name} ({self.run_id}) has no metric {key!r}; "
@@ -166,7 +166,7 @@ class RunView(RunInfo):
 
     def children(self, *, include_archived: bool = False) -> RunList:
         """Runs started with this one as their parent, newest first, as ``RunView``s."""
-        found = self._store.search_runs(
+        found = self._store.queries.search(
             where={"parent_run_id": self.run_id}, include_archived=include_archived
         )
         return RunList(RunView.of(info, self._store, self._before_read) for info in found)

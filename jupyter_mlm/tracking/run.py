@@ -163,7 +163,7 @@ class Run:
     def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(steps, values, unix times) of ``key``, including points not yet flushed."""
         self.flush()
-        return self._store.history(self.run_id, key)
+        return self._store.metrics.history(self.run_id, key)
 
     def flush(self) -> None:
         """Write buffered points now (the writer does this every second anyway)."""
@@ -174,14 +174,14 @@ class Run:
     # params, tags, files ------------------------------------------------------------------
     def log_params(self, params: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
         self._check_usable()
-        self._store.log_params(self.run_id, {**(params or {}), **kw})
+        self._store.runs.log_params(self.run_id, {**(params or {}), **kw})
 
     def log_param(self, key: str, value: Any) -> None:
         self.log_params({key: value})
 
     def set_tags(self, tags: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
         self._check_usable()
-        self._store.set_tags(self.run_id, {**(tags or {}), **kw})
+        self._store.runs.set_tags(self.run_id, {**(tags or {}), **kw})
 
     def log_text(self, name: str, text: str, *, step: int | None = None) -> LoggedBlob:
         self._check_usable()
@@ -230,7 +230,7 @@ class Run:
     @property
     def info(self) -> RunInfo:
         """The run as stored now (status, params, tags, metric summaries)."""
-        return self._store.get_run(self.run_id)
+        return self._store.runs.get(self.run_id)
 
     @property
     def status(self) -> str:
@@ -248,7 +248,7 @@ class Run:
             self._writer.flush([self])
         finally:
             self._writer.unregister(self)
-            self._store.end_run(self.run_id, status, error)
+            self._store.runs.end(self.run_id, status, error)
             if self._on_finish is not None:
                 self._on_finish(self)
         if self._writer_error is not None:

@@ -15,7 +15,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from ..core.errors import WriterError
 from ..core.series import SeriesChunk
@@ -178,11 +178,10 @@ class Writer:
     def _persist(self, seq: int, batch: list[SeriesChunk]) -> bool:
         try:
             if self._failing or self._journaled:
-                replayed_into = cast(Store, _Publishing(self))  # replay only writes metrics
-                self.journal.replay(replayed_into, own_only=True, before=seq)
+                self.journal.replay(_Publishing(self), own_only=True, before=seq)
                 self._journaled = self.journal.has_own()
             if batch:
-                self.store.write_metrics(batch)
+                self.store.metrics.write(batch)
         except Exception as err:
             if batch:
                 self.journal.write(seq, batch)
@@ -230,27 +229,24 @@ class Writer:
                     self._last_beat = now
                     live = [r.run_id for r in self._snapshot() if not r._finished]
                     if live:
-                        self.store.heartbeat(live)
+                        self.store.runs.heartbeat(live)
             except Exception as err:
                 self._report(err, [])
                 traceback.print_exc()
 
 
 class _Publishing:
-    """The writer's store as journal replay sees it: each batch replayed into the store is
-    then published, so subscribers get journaled points too, in order."""
+    """The writer's metric repository as journal replay sees it: each batch replayed into the
+    store is then published, so subscribers get journaled points too, in order."""
 
     def __init__(self, writer: Writer) -> None:
         self._writer = writer
 
-    def write_metrics(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
-        written = self._writer.store.write_metrics(chunks, journal_id=journal_id)
+    def write(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
+        written = self._writer.store.metrics.write(chunks, journal_id=journal_id)
         if written:  # False: another process replayed this journal file already
             self._writer._publish(chunks)
         return written
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._writer.store, name)
 
 
 def _take(run: Run) -> list[SeriesChunk]:

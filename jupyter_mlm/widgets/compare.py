@@ -58,7 +58,7 @@ class Compare(anywidget.AnyWidget):
     def reload(self) -> None:
         """Read the runs and their metric histories from the store again."""
         st = self._store if self._store is not None else _default_store()
-        infos = [st.get_run(i) for i in self._ids]
+        infos = [st.runs.get(i) for i in self._ids]
         metrics = self._wanted
         if metrics is None:
             metrics = sorted({k for info in infos for k in info.metrics})
@@ -69,7 +69,7 @@ class Compare(anywidget.AnyWidget):
             for key in metrics:
                 if key not in info.metrics:
                     continue
-                steps, values, _ = st.history(info.run_id, key)
+                steps, values, _ = st.metrics.history(info.run_id, key)
                 x = np.asarray(steps, dtype=np.float64)
                 y = np.asarray(values, dtype=np.float64)
                 ok = np.isfinite(y)

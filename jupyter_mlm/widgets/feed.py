@@ -52,7 +52,7 @@ def live(
         from ..tracking.fluent import get_store
 
         store = get_store()
-        info = store.get_run(run)
+        info = store.runs.get(run)
     keys = list(metrics) if metrics is not None else None
     widget = LiveChart(x=x, smoothing=smoothing, log_y=log_y, metrics=keys, **chart)
     for other in resolve_baselines(store, info, baseline, keys, goal):
@@ -82,15 +82,15 @@ def resolve_baselines(
         names = metrics or sorted(info.metrics)
         if not names:
             raise ValueError('baseline="best" needs metrics=[...] (the run has none yet)')
-        rows = store.leaderboard(info.experiment_id, names[0], goal=goal, limit=5)
+        rows = store.queries.leaderboard(info.experiment_id, names[0], goal=goal, limit=5)
         ids = [r.run_ids[0] for r in rows if r.run_ids[0] != info.run_id][:1]
     elif isinstance(baseline, str) and baseline.startswith("last:"):
         n = int(baseline.split(":", 1)[1])
-        found = store.search_runs([info.experiment_id], limit=n + 20)
+        found = store.queries.search([info.experiment_id], limit=n + 20)
         ids = [r.run_id for r in found if r.run_id != info.run_id and r.status != "running"][:n]
     else:
         ids = [baseline] if isinstance(baseline, str) else list(baseline)
-    return [store.get_run(i) for i in ids if i != info.run_id]
+    return [store.runs.get(i) for i in ids if i != info.run_id]
 
 
 class _Feeder:
@@ -111,12 +111,12 @@ class _Feeder:
 
     def poll(self) -> None:
         """Queue the points stored since the last poll (the chart sends them, throttled)."""
-        counts = {k: s.count for k, s in self.store.get_run(self.info.run_id).metrics.items()}
+        counts = {k: s.count for k, s in self.store.runs.get(self.info.run_id).metrics.items()}
         for key in self.metrics if self.metrics is not None else sorted(counts):
             if counts.get(key, 0) <= self.sent.get(key, 0):
                 continue
             start = self.sent.get(key, 0)
-            steps, values, times = self.store.history(self.info.run_id, key, start)
+            steps, values, times = self.store.metrics.history(self.info.run_id, key, start)
             self.sent[key] = start + len(values)
             xs = steps if self.chart.x == "step" else times - self.info.start_time
             sid = f"{self.info.run_id}:{key}"

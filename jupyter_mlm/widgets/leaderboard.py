@@ -61,7 +61,7 @@ class Leaderboard(anywidget.AnyWidget):
 
             store = get_store()
         self._store = store
-        self._experiment_id = store.get_experiment(experiment).experiment_id
+        self._experiment_id = store.experiments.get(experiment).experiment_id
         self._query: dict[str, Any] = {
             "agg": agg,
             "where": where,
@@ -80,7 +80,7 @@ class Leaderboard(anywidget.AnyWidget):
 
     def update(self) -> None:
         """Query the store again and push the rows (the selection keeps listed runs)."""
-        found = self._store.leaderboard(
+        found = self._store.queries.leaderboard(
             self._experiment_id, self.metric, goal=self.goal, **self._query
         )
         rows = [self._row(r) for r in found]
@@ -136,7 +136,7 @@ class Leaderboard(anywidget.AnyWidget):
     def _row(self, row: LeaderboardRow) -> dict[str, Any]:
         status = row.status
         if status is None:  # a group: running if any of its runs is
-            states = {self._store.get_run(i).status for i in row.run_ids}
+            states = {self._store.runs.get(i).status for i in row.run_ids}
             status = "running" if "running" in states else None
         return {
             "rank": row.rank,

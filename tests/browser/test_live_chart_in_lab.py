@@ -112,12 +112,12 @@ def _set_theme(page, theme: str) -> None:
 def _check_store(server: JupyterServer) -> None:
     store = open_store(str(server.store))
     try:
-        experiment = store.get_experiment(EXPERIMENT)
-        runs = store.search_runs([experiment.experiment_id])
+        experiment = store.experiments.get(EXPERIMENT)
+        runs = store.queries.search([experiment.experiment_id])
         assert len(runs) == 1, runs
         run = runs[0]
         assert run.status == "finished", run
-        steps, values, _ = store.history(run.run_id, "loss")
+        steps, values, _ = store.metrics.history(run.run_id, "loss")
         assert len(steps) == N_POINTS
         assert list(values) == pytest.approx([1 / (i + 1) for i in range(N_POINTS)])
     finally:

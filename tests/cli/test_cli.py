@@ -17,12 +17,12 @@ from jupyter_mlm.store import open_store
 def filled(tmp_path):
     folder = tmp_path / "store"
     st = open_store(str(folder))
-    exp = st.get_or_create_experiment("digits")
-    run = st.create_run(
+    exp = st.experiments.get_or_create("digits")
+    run = st.runs.create(
         exp.experiment_id, name="brave-run", params={"lr": 0.1}, tags={"t": "x"}, parent_run_id=None
     )
     st.files.add_text(run.run_id, "notes", "hello", None)
-    st.end_run(run.run_id, "finished")
+    st.runs.end(run.run_id, "finished")
     orphan = st.blobs.put_bytes(b"nobody refers to me")
     past = time.time() - 7200
     os.utime(st.blobs.path(orphan), (past, past))
@@ -50,11 +50,11 @@ def test_gc_archive_delete(filled, capsys):
     assert main(["--store", str(folder), "gc"]) == 0
     assert len(list(st.blobs.iter_blobs())) == 1
     assert main(["--store", str(folder), "archive", "run", run.run_id]) == 0
-    assert st.search_runs() == []
+    assert st.queries.search() == []
     assert main(["--store", str(folder), "restore", "run", run.run_id]) == 0
-    assert len(st.search_runs()) == 1
+    assert len(st.queries.search()) == 1
     assert main(["--store", str(folder), "delete", "experiment", "digits", "--yes"]) == 0
-    assert st.search_runs(include_archived=True) == []
+    assert st.queries.search(include_archived=True) == []
 
 
 def test_errors_are_one_line_messages(filled, capsys):

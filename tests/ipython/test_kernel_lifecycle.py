@@ -37,6 +37,6 @@ def test_kernel_shutdown_or_restart_leaves_the_run_crashed(tmp_path, how):
         if km.has_kernel:
             km.shutdown_kernel(now=True)
     with open_store(str(tmp_path / "store")) as st:
-        (run,) = st.search_runs()
+        (run,) = st.queries.search()
         assert run.status == "crashed"
         assert run.metrics["loss"].count == 100  # flushed on the way down

@@ -92,7 +92,7 @@ def wait_for_captured_runs(store_dir: Path, count: int, timeout: float = 30.0) -
     while True:
         store = open_store(location_from(store_dir))
         try:
-            runs = store.search_runs()
+            runs = store.queries.search()
         finally:
             store.close()
         captured = [r for r in runs if "mlm.notebook" in r.tags]

@@ -76,16 +76,16 @@ def test_panel_says_when_the_server_extension_is_missing(
 def _seed_runs(store_dir: Path, notebook: str, n: int) -> None:
     store = open_store(location_from(store_dir))
     try:
-        exp = store.get_or_create_experiment("scale")
+        exp = store.experiments.get_or_create("scale")
         for i in range(n):
-            run = store.create_run(
+            run = store.runs.create(
                 exp.experiment_id,
                 name=f"run-{i}",
                 params={"lr": 10.0 ** -(i % 5), "seed": i % 7},
                 tags={"mlm.notebook": notebook},
                 parent_run_id=None,
             )
-            store.end_run(run.run_id, "failed" if i % 10 == 0 else "finished")
+            store.runs.end(run.run_id, "failed" if i % 10 == 0 else "finished")
     finally:
         store.close()
 

@@ -64,7 +64,7 @@ async def test_comments_on_checkpoints_models_and_experiments(mlm_api, jp_fetch)
                                body={"target_kind": "model", "target_id": "digits-cnn", "body": "v2?"})  # fmt: skip
     assert code == 201 and made["target_id"] == "digits-cnn"
     _run()
-    exp_id = mlm.get_store().get_experiment("digits").experiment_id
+    exp_id = mlm.get_store().experiments.get("digits").experiment_id
     code, made = await mlm_api("POST", "comments",
                                body={"target_kind": "experiment", "target_id": exp_id, "body": "ok"})  # fmt: skip
     assert code == 201

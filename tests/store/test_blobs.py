@@ -43,8 +43,8 @@ def test_bad_and_unknown_ids(tmp_path):
 
 def test_gc_removes_only_old_unreferenced_blobs(tmp_path):
     st = open_store(str(tmp_path / "store"))
-    exp = st.get_or_create_experiment("e")
-    run = st.create_run(exp.experiment_id, name=None, params={}, tags={}, parent_run_id=None)
+    exp = st.experiments.get_or_create("e")
+    run = st.runs.create(exp.experiment_id, name=None, params={}, tags={}, parent_run_id=None)
     kept = st.files.add_text(run.run_id, "t", "referenced", None).blob_id
     old_orphan = st.blobs.put_bytes(b"orphan, old")
     fresh_orphan = st.blobs.put_bytes(b"orphan, just written by another process")

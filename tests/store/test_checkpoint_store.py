@@ -118,8 +118,8 @@ def test_completion_records_git_runs_datasets(store):
     store.chunks.put(split.chunks)
     row = _row(split)
     store.checkpoints.insert(row)
-    exp = store.get_or_create_experiment("e")
-    run = store.create_run(exp.experiment_id, name="r1", params={}, tags={}, parent_run_id=None)
+    exp = store.experiments.get_or_create("e")
+    run = store.runs.create(exp.experiment_id, name="r1", params={}, tags={}, parent_run_id=None)
     store.checkpoints.update(
         row["checkpoint_id"],
         {
@@ -146,24 +146,24 @@ def test_completion_records_git_runs_datasets(store):
 
 
 def test_runs_of_a_notebook_are_found_by_their_tags(store):
-    exp = store.get_or_create_experiment("e")
+    exp = store.experiments.get_or_create("e")
     here = {"mlm.notebook": "nb.ipynb", "mlm.repo": "github.com/acme/ml"}
-    a = store.create_run(exp.experiment_id, name="a", params={}, tags=here, parent_run_id=None)
-    store.create_run(
+    a = store.runs.create(exp.experiment_id, name="a", params={}, tags=here, parent_run_id=None)
+    store.runs.create(
         exp.experiment_id,
         name="elsewhere",
         params={},
         tags={**here, "mlm.notebook": "other.ipynb"},
         parent_run_id=None,
     )
-    store.create_run(
+    store.runs.create(
         exp.experiment_id,
         name="other-repo",
         params={},
         tags={**here, "mlm.repo": "github.com/x/y"},
         parent_run_id=None,
     )
-    outside = store.create_run(
+    outside = store.runs.create(
         exp.experiment_id,
         name="no-git",
         params={},
@@ -171,7 +171,9 @@ def test_runs_of_a_notebook_are_found_by_their_tags(store):
         parent_run_id=None,
     )
     now = time.time() + 1
-    assert store.checkpoints.notebook_runs("github.com/acme/ml", "nb.ipynb", None, now) == [a.run_id]
+    assert store.checkpoints.notebook_runs("github.com/acme/ml", "nb.ipynb", None, now) == [
+        a.run_id
+    ]
     assert store.checkpoints.notebook_runs("", "nb.ipynb", None, now) == [outside.run_id]
     assert store.checkpoints.notebook_runs("github.com/acme/ml", "nb.ipynb", now, now + 5) == []
 
@@ -235,8 +237,8 @@ def test_unreferenced_chunks_are_collected_after_the_grace_period(store):
 def test_a_run_tagged_late_joins_the_first_checkpoint_after_its_start(store):
     split = split_notebook(_nb(["x"]))
     store.chunks.put(split.chunks)
-    exp = store.get_or_create_experiment("e")
-    run = store.create_run(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
+    exp = store.experiments.get_or_create("e")
+    run = store.runs.create(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
     start = run.start_time
     before = _row(split, when=start - 5)
     first = _row(split, when=start + 1)
@@ -246,23 +248,33 @@ def test_a_run_tagged_late_joins_the_first_checkpoint_after_its_start(store):
     used = [{"content_id": "d" * 64, "name": "train", "source": "/data"}]
     # the checkpoint's own completion already linked it: nothing is linked twice
     store.checkpoints.update(first["checkpoint_id"], {}, run_ids=[run.run_id])
-    found = store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used)
+    found = store.checkpoints.attach_late_run(
+        run.run_id, "github.com/acme/ml", "nb.ipynb", start, used
+    )
     assert found == first["checkpoint_id"]
-    assert store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used) == found
+    assert (
+        store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "nb.ipynb", start, used)
+        == found
+    )
     info = store.checkpoints.get(found)
     assert [r["run_id"] for r in info.runs] == [run.run_id]
     assert [(d["name"], d["origin"]) for d in info.datasets] == [("train", "run")]
     assert store.checkpoints.get(before["checkpoint_id"]).runs == ()
     assert store.checkpoints.get(later["checkpoint_id"]).runs == ()
-    assert store.checkpoints.attach_late_run(run.run_id, "github.com/acme/ml", "other.ipynb", start, []) is None
+    assert (
+        store.checkpoints.attach_late_run(
+            run.run_id, "github.com/acme/ml", "other.ipynb", start, []
+        )
+        is None
+    )
 
 
 def test_a_run_finds_the_first_checkpoint_linked_to_it(store):
     split = split_notebook(_nb(["x"]))
     store.chunks.put(split.chunks)
-    exp = store.get_or_create_experiment("e")
-    run = store.create_run(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
-    alone = store.create_run(exp.experiment_id, name="s", params={}, tags={}, parent_run_id=None)
+    exp = store.experiments.get_or_create("e")
+    run = store.runs.create(exp.experiment_id, name="r", params={}, tags={}, parent_run_id=None)
+    alone = store.runs.create(exp.experiment_id, name="s", params={}, tags={}, parent_run_id=None)
     first = _row(split, when=run.start_time + 1)
     later = _row(split, when=run.start_time + 2)
     for row in (later, first):

@@ -19,14 +19,14 @@ def _set(store, run_id, **values):
 
 
 def _new_run(store):
-    exp = store.get_or_create_experiment("live")
-    return store.create_run(exp.experiment_id, name=None, params={}, tags={}, parent_run_id=None)
+    exp = store.experiments.get_or_create("live")
+    return store.runs.create(exp.experiment_id, name=None, params={}, tags={}, parent_run_id=None)
 
 
 def test_own_running_run_is_running(store):
     run = _new_run(store)
-    assert store.get_run(run.run_id).status == "running"
-    assert store.get_run(run.run_id).host == hostname()
+    assert store.runs.get(run.run_id).status == "running"
+    assert store.runs.get(run.run_id).host == hostname()
 
 
 def test_same_host_dead_pid_or_reused_pid_reads_crashed(store):
@@ -36,8 +36,8 @@ def test_same_host_dead_pid_or_reused_pid_reads_crashed(store):
     _set(store, a.run_id, pid=dead.pid)
     _set(store, b.run_id, pid=os.getppid(), pid_started="123")  # a live pid, but another process
     assert process_token(os.getppid()) not in ("", "123")
-    assert store.get_run(a.run_id).status == "crashed"
-    assert store.get_run(b.run_id).status == "crashed"
+    assert store.runs.get(a.run_id).status == "crashed"
+    assert store.runs.get(b.run_id).status == "crashed"
 
 
 def test_other_host_is_judged_by_heartbeat(store):
@@ -45,11 +45,11 @@ def test_other_host_is_judged_by_heartbeat(store):
     now = time.time()
     _set(store, fresh.run_id, host="gpu-box-7", heartbeat_at=now - 5)
     _set(store, stale.run_id, host="gpu-box-7", heartbeat_at=now - HEARTBEAT_TIMEOUT - 5)
-    assert store.get_run(fresh.run_id).status == "running"
-    crashed = store.get_run(stale.run_id)
+    assert store.runs.get(fresh.run_id).status == "running"
+    crashed = store.runs.get(stale.run_id)
     assert crashed.status == "crashed" and crashed.end_time == now - HEARTBEAT_TIMEOUT - 5
-    store.heartbeat([stale.run_id])  # a crashed run stays crashed
-    assert store.get_run(stale.run_id).status == "crashed"
+    store.runs.heartbeat([stale.run_id])  # a crashed run stays crashed
+    assert store.runs.get(stale.run_id).status == "crashed"
 
 
 def test_own_token_is_stable():

@@ -50,8 +50,8 @@ def test_old_store_is_migrated_on_open_and_keeps_its_data(store_location):
     engine.dispose()
     st = open_store(store_location)
     try:
-        assert st.get_experiment("old-exp").experiment_id == "e1"
-        run = st.create_run("e1", name="r", params={}, tags={}, parent_run_id=None)
+        assert st.experiments.get("old-exp").experiment_id == "e1"
+        run = st.runs.create("e1", name="r", params={}, tags={}, parent_run_id=None)
         st.comments.add("run", run.run_id, "the 0002 table exists now")
     finally:
         st.close()

@@ -10,14 +10,14 @@ from jupyter_mlm.tracking.series import pack
 
 
 def _run(store, exp="exp", tags=None, params=None):
-    e = store.get_or_create_experiment(exp)
-    return store.create_run(
+    e = store.experiments.get_or_create(exp)
+    return store.runs.create(
         e.experiment_id, name=None, params=params or {}, tags=tags or {}, parent_run_id=None
     )
 
 
 def _loss(store, run_id, value):
-    store.write_metrics(
+    store.metrics.write(
         [pack(run_id, "loss", array("q", [0]), array("d", [value]), array("d", [1000.0]))]
     )
 
@@ -26,7 +26,7 @@ def test_pages_cover_every_run_once_with_the_total(store):
     made = [_run(store, params={"i": i}).run_id for i in range(7)]
     seen, offset = [], 0
     while True:
-        page, total = store.runs_page(limit=3, offset=offset, order_by="params.i ASC")
+        page, total = store.queries.page(limit=3, offset=offset, order_by="params.i ASC")
         assert total == 7
         seen += [r.run_id for r in page]
         offset += len(page)
@@ -38,10 +38,10 @@ def test_pages_cover_every_run_once_with_the_total(store):
 def test_status_filter_and_where_combine(store):
     a = _run(store, params={"lr": 0.1})
     b = _run(store, params={"lr": 0.2})
-    store.end_run(a.run_id, "finished")
-    store.end_run(b.run_id, "finished")
+    store.runs.end(a.run_id, "finished")
+    store.runs.end(b.run_id, "finished")
     _run(store, params={"lr": 0.3})
-    page, total = store.runs_page(status="finished", where="params.lr > 0.15")
+    page, total = store.queries.page(status="finished", where="params.lr > 0.15")
     assert [r.run_id for r in page] == [b.run_id]
     assert total == 1
 
@@ -51,9 +51,9 @@ def test_runs_of_a_notebook_are_told_apart_by_repository_and_path(store):
     _run(store, tags={"mlm.notebook": "nb/a.ipynb", "mlm.repo": "github.com/other/y"})
     _run(store, tags={"mlm.notebook": "nb/b.ipynb", "mlm.repo": "github.com/x/y"})
     loose = _run(store, tags={"mlm.notebook": "nb/a.ipynb"})
-    page, total = store.runs_page(notebook=("github.com/x/y", "nb/a.ipynb"))
+    page, total = store.queries.page(notebook=("github.com/x/y", "nb/a.ipynb"))
     assert ([r.run_id for r in page], total) == ([here.run_id], 1)
-    page, total = store.runs_page(notebook=("", "nb/a.ipynb"))
+    page, total = store.queries.page(notebook=("", "nb/a.ipynb"))
     assert ([r.run_id for r in page], total) == ([loose.run_id], 1)
 
 
@@ -63,7 +63,7 @@ def test_notebook_leaderboard_ranks_only_that_notebooks_runs(store):
     other = _run(store, tags={"mlm.notebook": "b.ipynb", "mlm.repo": "r"})
     for run, value in ((good, 0.1), (bad, 0.5), (other, 0.01)):
         _loss(store, run.run_id, value)
-    rows = store.notebook_leaderboard(
+    rows = store.queries.leaderboard(
         good.experiment_id, "loss", notebook=("r", "a.ipynb"), goal="min"
     )
     assert [r.run_ids[0] for r in rows] == [good.run_id, bad.run_id]
@@ -72,8 +72,8 @@ def test_notebook_leaderboard_ranks_only_that_notebooks_runs(store):
 def test_run_counts_and_runs_in_the_order_asked(store):
     a, b = _run(store, exp="one"), _run(store, exp="one")
     c = _run(store, exp="two")
-    assert store.run_counts() == {a.experiment_id: 2, c.experiment_id: 1}
-    assert [r.run_id for r in store.get_runs([c.run_id, "0" * 32, a.run_id, b.run_id])] == [
+    assert store.queries.run_counts() == {a.experiment_id: 2, c.experiment_id: 1}
+    assert [r.run_id for r in store.runs.get_many([c.run_id, "0" * 32, a.run_id, b.run_id])] == [
         c.run_id,
         a.run_id,
         b.run_id,
@@ -90,6 +90,6 @@ def test_dataset_runs_lists_each_versions_runs(store):
     store.datasets.link(a.run_id, info, "fit")
     store.datasets.link(b.run_id, info, "fit")
     store.datasets.link(b.run_id, info, "eval")
-    assert store.dataset_runs() == {("ab" * 32, "train"): [a.run_id, b.run_id]}
-    assert store.dataset_runs([b.run_id]) == {("ab" * 32, "train"): [b.run_id]}
-    assert store.dataset_runs([]) == {}
+    assert store.queries.dataset_runs() == {("ab" * 32, "train"): [a.run_id, b.run_id]}
+    assert store.queries.dataset_runs([b.run_id]) == {("ab" * 32, "train"): [b.run_id]}
+    assert store.queries.dataset_runs([]) == {}

@@ -65,18 +65,18 @@ def test_sigkill_keeps_everything_flushed_and_run_reads_crashed(store_location):
         text=True,
     )
     run_id = child.stdout.readline().strip()
-    _wait_for(lambda: store.get_run(run_id).metrics.get("loss"))
-    before = store.get_run(run_id).metrics["loss"].count
-    _wait_for(lambda: store.get_run(run_id).metrics["loss"].count > before)  # a second flush
+    _wait_for(lambda: store.runs.get(run_id).metrics.get("loss"))
+    before = store.runs.get(run_id).metrics["loss"].count
+    _wait_for(lambda: store.runs.get(run_id).metrics["loss"].count > before)  # a second flush
     child.send_signal(signal.SIGKILL)
     child.wait()
-    info = store.get_run(run_id)
+    info = store.runs.get(run_id)
     assert info.status == "crashed" and info.end_time is not None
-    steps, values, _ = store.history(run_id, "loss")
+    steps, values, _ = store.metrics.history(run_id, "loss")
     n = len(steps)
     assert n == info.metrics["loss"].count > 0
     assert steps.tolist() == list(range(n)) and values.tolist() == [float(i) for i in range(n)]
-    assert store.get_run(run_id).status == "crashed"  # recorded, not just computed
+    assert store.runs.get(run_id).status == "crashed"  # recorded, not just computed
     store.close()
 
 
@@ -100,11 +100,11 @@ def test_eight_processes_logging_to_one_sqlite_store_lose_nothing(tmp_path):
     ]
     assert [c.wait(timeout=120) for c in children] == [0] * 8
     store = open_store(location)
-    runs = store.search_runs()
+    runs = store.queries.search()
     assert sorted(r.name for r in runs) == [f"w{k}" for k in range(8)]
     for r in runs:
         assert r.status == "finished"
-        steps, values, _ = store.history(r.run_id, "loss")
+        steps, values, _ = store.metrics.history(r.run_id, "loss")
         assert steps.tolist() == list(range(n)) and values[-1] == (n - 1) * 0.5
         assert r.metrics["acc"].count == n and len(r.params) == 4
     store.close()
@@ -122,7 +122,7 @@ def test_interpreter_exit_flushes_and_ends_open_runs(store_location):
         stderr=subprocess.DEVNULL,
     )
     assert ok.wait(60) == 0 and bad.wait(60) == 1
-    runs = {r.metrics["x"].count: r for r in store.search_runs()}
+    runs = {r.metrics["x"].count: r for r in store.queries.search()}
     assert runs[1000].status == "finished"
     assert runs[1].status == "failed" and "boom" in runs[1].error
     store.close()
@@ -208,10 +208,10 @@ def test_journal_of_a_dead_process_is_replayed_on_next_use(tracking, store_locat
     assert journal.pending() == [orphan]
     mlm.set_store(store_location.store_uri, store_location.artifacts_uri)  # as a new kernel would
     mlm.start_run("orphan").finish()  # opening the store replays what dead processes left
-    _wait_for(lambda: len(tracking.history(run.run_id, "late")[0]) == 2)
-    assert tracking.history(run.run_id, "late")[1].tolist() == [1.0, 2.0]
+    _wait_for(lambda: len(tracking.metrics.history(run.run_id, "late")[0]) == 2)
+    assert tracking.metrics.history(run.run_id, "late")[1].tolist() == [1.0, 2.0]
     _wait_for(lambda: not orphan.exists())
-    assert journal.replay(tracking) == 0
+    assert journal.replay(tracking.metrics) == 0
     run.finish()
 
 
@@ -230,9 +230,9 @@ def test_damaged_journal_file_is_set_aside_with_a_warning(tracking, store_locati
     )
     bad.write_bytes(bad.read_bytes()[:-3] + b"xyz")
     with pytest.warns(RuntimeWarning, match="journal file is damaged"):
-        assert journal.replay(tracking) == 1
+        assert journal.replay(tracking.metrics) == 1
     assert not good.exists() and bad.with_suffix(".corrupt").exists()
-    assert tracking.history(run.run_id, "x")[1].tolist() == [1.0]
+    assert tracking.metrics.history(run.run_id, "x")[1].tolist() == [1.0]
     run.finish()
 
 

@@ -100,7 +100,7 @@ def test_queried_runs_are_views_and_the_table_is_unchanged(logged, tracking):
     assert found[1] == mlm.get_run(run.id)
     assert found[1].history("loss")[0].tolist() == [0, 1, 2]
     assert [c.id for c in found[1].children()] == [child.id]
-    plain = pd.DataFrame([r.as_row() for r in tracking.search_runs(order_by="name")])
+    plain = pd.DataFrame([r.as_row() for r in tracking.queries.search(order_by="name")])
     pd.testing.assert_frame_equal(found.to_pandas(), plain)
     with mlm.start_run("read", parent=found[1]) as again:  # a view is a parent like RunInfo
         pass

@@ -52,7 +52,7 @@ def test_all_real_number_types_are_accepted(tracking):
         "f": 5.0,
         "h": -math.inf,
     }
-    assert math.isnan(tracking.history(run.run_id, "g")[1][0])
+    assert math.isnan(tracking.metrics.history(run.run_id, "g")[1][0])
 
 
 def test_torch_style_tensors_convert_with_float(tracking):

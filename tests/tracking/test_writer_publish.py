@@ -43,7 +43,9 @@ class Got(list):
 
 def assert_same_as_stored(got: Got, store, run_id: str, keys: list[str]) -> None:
     for key in keys:
-        for published, stored in zip(got.series(key), store.history(run_id, key), strict=True):
+        for published, stored in zip(
+            got.series(key), store.metrics.history(run_id, key), strict=True
+        ):
             assert published.tolist() == stored.tolist(), key
 
 
@@ -115,7 +117,9 @@ def test_a_raising_callback_is_dropped_without_stopping_the_writer_or_losing_poi
     run.finish()
     assert len(calls) == 1
     assert got.series("loss")[1].tolist() == [float(i) for i in range(100)]
-    assert tracking.history(run.run_id, "loss")[1].tolist() == [float(i) for i in range(100)]
+    assert tracking.metrics.history(run.run_id, "loss")[1].tolist() == [
+        float(i) for i in range(100)
+    ]
     assert run._writer.journal.pending() == []
 
 
@@ -132,7 +136,7 @@ def test_journaled_points_are_published_when_replayed(tracking, monkeypatch) -> 
         raise StoreError("the database is down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(writer.store, "write_metrics", down)
+        patch.setattr(writer.store.metrics, "write", down)
         for i in range(10, 20):
             run.log(loss=float(i))
         with pytest.warns(RuntimeWarning, match="could not write metrics"):
@@ -160,12 +164,12 @@ def test_hold_keeps_flushes_out_until_it_ends(tracking) -> None:
         flushed.set()
 
     with run._writer.hold():
-        before = tracking.get_run(run.run_id).metrics
+        before = tracking.runs.get(run.run_id).metrics
         threading.Thread(target=flush).start()
         assert not flushed.wait(0.3)
-        assert tracking.get_run(run.run_id).metrics == before == {}
+        assert tracking.runs.get(run.run_id).metrics == before == {}
     assert flushed.wait(10)
-    assert tracking.get_run(run.run_id).metrics["loss"].count == 1
+    assert tracking.runs.get(run.run_id).metrics["loss"].count == 1
     run.finish()
 
 

@@ -50,7 +50,7 @@ def test_compare_sends_bounded_points_and_flags_differing_params(tracking) -> No
     for run in runs:
         x, y = view.points(run.run_id, "loss")
         assert 0 < len(x) <= 2 * view.width < 5000
-        steps, values, _ = tracking.history(run.run_id, "loss")
+        steps, values, _ = tracking.metrics.history(run.run_id, "loss")
         assert steps[0] <= x[0] < x[-1] <= steps[-1] and np.all(np.diff(x) > 0)
         assert y.min() == values.min() and y.max() == values.max()  # min/max survive
     view.close()

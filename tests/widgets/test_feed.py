@@ -93,18 +93,19 @@ def _wait(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
 
 @pytest.fixture
 def reads(tracking, monkeypatch: pytest.MonkeyPatch) -> Counter:
-    """Counts the store's run reads (``get_run`` and ``history``) from now on (the
+    """Counts the store's run reads (``runs.get`` and ``metrics.history``) from now on (the
     environment capture, which reads the run too, is off)."""
     monkeypatch.setenv("MLM_CAPTURE", "0")
     counts: Counter = Counter()
-    for name in ("get_run", "history"):
-        method = getattr(tracking, name)
+    for repo, method_name, name in ((tracking.runs, "get", "get_run"),
+                                    (tracking.metrics, "history", "history")):  # fmt: skip
+        method = getattr(repo, method_name)
 
         def counted(*args: Any, _method: Any = method, _name: str = name, **kw: Any) -> Any:
             counts[_name] += 1
             return _method(*args, **kw)
 
-        monkeypatch.setattr(tracking, name, counted)
+        monkeypatch.setattr(repo, method_name, counted)
     return counts
 
 

@@ -24,10 +24,12 @@ class DatasetsHandler(MlmHandler):
         def work() -> list[dict[str, Any]]:
             store = self.store_at(notebook)
             if notebook is None:
-                used = store.dataset_runs()
+                used = store.queries.dataset_runs()
             else:
                 repo, path = self.notebook_ref(notebook)
-                used = store.dataset_runs(store.checkpoints.notebook_runs(repo, path, None, time.time()))
+                used = store.queries.dataset_runs(
+                    store.checkpoints.notebook_runs(repo, path, None, time.time())
+                )
             return [
                 shapes.dataset_version(v, used.get((v.content_id, v.name), []))
                 for v in store.datasets.versions()

@@ -24,10 +24,10 @@ class ExperimentsHandler(MlmHandler):
     async def get(self) -> None:
         def work() -> list[dict[str, Any]]:
             store = self.store_at()
-            counts = store.run_counts()
+            counts = store.queries.run_counts()
             return [
                 shapes.experiment(e, counts.get(e.experiment_id, 0))
-                for e in store.list_experiments()
+                for e in store.experiments.list()
             ]
 
         self.reply({"experiments": await self.blocking(work)})
@@ -46,7 +46,7 @@ class RunsHandler(MlmHandler):
 
         def work() -> tuple[list[Any], int]:
             store = self.store_at(notebook)
-            return store.runs_page(
+            return store.queries.page(
                 experiment_ids(store, experiment),
                 where=where,
                 order_by=order_by,
@@ -74,7 +74,7 @@ class RunHandler(MlmHandler):
 
         def work() -> dict[str, Any]:
             store = self.store_at()
-            return shapes.run_detail(store.get_run(run_id), store.datasets.uses(run_id=run_id))
+            return shapes.run_detail(store.runs.get(run_id), store.datasets.uses(run_id=run_id))
 
         self.reply(await self.blocking(work))
 
@@ -108,18 +108,18 @@ class LeaderboardHandler(MlmHandler):
 
         def work() -> dict[str, Any]:
             store = self.store_at(notebook)
-            exp = store.get_experiment(experiment)
+            exp = store.experiments.get(experiment)
             options: dict[str, Any] = dict(
                 goal=mode, agg=agg, where=where, group_by=group_by or None, limit=limit
             )
             if notebook is None:
-                rows = store.leaderboard(exp.experiment_id, metric, **options)
+                rows = store.queries.leaderboard(exp.experiment_id, metric, **options)
             else:
                 ref = self.notebook_ref(notebook)
-                rows = store.notebook_leaderboard(
-                    exp.experiment_id, metric, notebook=ref, **options
-                )
-            runs = {r.run_id: r for r in store.get_runs([i for row in rows for i in row.run_ids])}
+                rows = store.queries.leaderboard(exp.experiment_id, metric, notebook=ref, **options)
+            runs = {
+                r.run_id: r for r in store.runs.get_many([i for row in rows for i in row.run_ids])
+            }
             return {
                 "rows": [shapes.leaderboard_row(row, runs) for row in rows],
                 "metric": metric,
@@ -137,10 +137,10 @@ def metric_history(store: Store, run_id: str, key: str, points: int | None) -> d
     many (min/max by point index, so spikes survive), read from the series' block sketches in
     proportion to ``points``, not to the series."""
     if points is None:
-        steps, values, times = store.history(run_id, key)
+        steps, values, times = store.metrics.history(run_id, key)
         total = len(steps)
     else:
-        steps, values, times, total = store.history_overview(run_id, key, points)
+        steps, values, times, total = store.metrics.overview(run_id, key, points)
     if not total:
         raise NotFoundError(f"run {run_id} has no metric {key!r}")
     return {
@@ -155,4 +155,4 @@ def metric_history(store: Store, run_id: str, key: str, points: int | None) -> d
 
 def experiment_ids(store: Store, experiment: str | None) -> list[str] | None:
     """The id of the experiment named (or with that id); None: every experiment."""
-    return None if experiment is None else [store.get_experiment(experiment).experiment_id]
+    return None if experiment is None else [store.experiments.get(experiment).experiment_id]

@@ -14,6 +14,7 @@ from ..core.series import SeriesChunk
 from . import engine as db
 from .metric_blocks import write_chunks
 from .run_loading import require_run
+from .run_repositories import MetricRepository
 from .schema import journal_replays, metric_blocks, metric_summaries, runs
 
 _HISTORY = (
@@ -31,13 +32,11 @@ _HISTORY_PG = (
 )
 
 
-class MetricsMixin:
-    """Part of ``SqlStore``; relies on its ``engine``."""
+class SqlMetrics(MetricRepository):
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-    engine: Engine
-
-    # metrics ------------------------------------------------------------------------------
-    def write_metrics(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
+    def write(self, chunks: list[SeriesChunk], *, journal_id: str | None = None) -> bool:
         run_ids = sorted({c.run_id for c in chunks})
         try:
             with db.write(self.engine, "write metrics") as conn:
@@ -80,7 +79,7 @@ class MetricsMixin:
                 is not None
             )
 
-    def history_overview(self, run_id: str, key: str, points: int):
+    def overview(self, run_id: str, key: str, points: int):
         """About ``points`` points of a series (min/max over the point index) and its total
         count, read from the blocks' sketches: a cost in proportion to ``points``, not to the
         series. ``(steps, values, times, total)``."""

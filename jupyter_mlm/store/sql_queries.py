@@ -1,5 +1,5 @@
-"""Pages of runs and per-notebook views for the REST API: a page of a run listing with its
-total, runs and leaderboards of one notebook, run counts, which runs used which datasets."""
+"""The read model over runs in SQL: searches, leaderboards (per experiment or per notebook),
+pages with their totals, run counts, and which runs used which datasets."""
 
 from __future__ import annotations
 
@@ -12,18 +12,51 @@ from sqlalchemy.engine import Engine
 from ..core.entities import LeaderboardRow, RunInfo
 from . import engine as db
 from . import search
-from .base import Where
 from .filters import Condition, Field, condition_sql
 from .run_loading import chunks, load_runs
+from .run_repositories import QueryRepository, Where
 from .schema import run_datasets, runs
 
 
-class RunPagesMixin:
-    """Part of ``SqlStore``; relies on its ``engine``."""
+class SqlQueries(QueryRepository):
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-    engine: Engine
+    def search(
+        self,
+        experiment_ids: list[str] | None = None,
+        *,
+        where: Where = None,
+        order_by: str | list[str] | None = None,
+        limit: int | None = None,
+        include_archived: bool = False,
+        dataset: str | None = None,
+    ) -> list[RunInfo]:
+        with db.read(self.engine, "search runs") as conn:
+            ids = search.search_run_ids(
+                conn, experiment_ids, where, order_by, limit, include_archived, dataset
+            )
+        return self._in_order(ids)
 
-    def runs_page(
+    def leaderboard(
+        self,
+        experiment_id: str,
+        metric: str,
+        *,
+        goal: str = "max",
+        agg: str = "last",
+        where: Where = None,
+        group_by: list[str] | None = None,
+        limit: int | None = 10,
+        notebook: tuple[str, str] | None = None,
+    ) -> list[LeaderboardRow]:
+        with db.read(self.engine, "read the leaderboard") as conn:
+            return search.leaderboard(
+                conn, experiment_id, metric, goal=goal, agg=agg, where=where,
+                group_by=group_by, limit=limit, notebook=notebook,
+            )  # fmt: skip
+
+    def page(
         self,
         experiment_ids: list[str] | None = None,
         *,
@@ -35,8 +68,6 @@ class RunPagesMixin:
         notebook: tuple[str, str] | None = None,
         include_archived: bool = False,
     ) -> tuple[list[RunInfo], int]:
-        """One page of ``search_runs`` (``status``: stored status; ``notebook``: (repo, path)
-        of the notebook the runs were started from) and the number of runs on every page."""
         extra = []
         if status is not None:
             extra.append(condition_sql(Condition(Field("attr", "status"), "=", status)))
@@ -49,34 +80,9 @@ class RunPagesMixin:
                 offset=offset, extra=cond,
             )  # fmt: skip
             total = search.count_runs(conn, experiment_ids, where, include_archived, extra=cond)
-        return self.get_runs(ids), total
-
-    def notebook_leaderboard(
-        self,
-        experiment_id: str,
-        metric: str,
-        *,
-        notebook: tuple[str, str],
-        goal: str = "max",
-        agg: str = "last",
-        where: Where = None,
-        group_by: list[str] | None = None,
-        limit: int | None = 10,
-    ) -> list[LeaderboardRow]:
-        """The leaderboard of the runs started from one notebook ((repo, path))."""
-        with db.read(self.engine, "read the leaderboard") as conn:
-            return search.leaderboard(
-                conn, experiment_id, metric, goal=goal, agg=agg, where=where,
-                group_by=group_by, limit=limit, notebook=notebook,
-            )  # fmt: skip
-
-    def get_runs(self, run_ids: Sequence[str]) -> list[RunInfo]:
-        """The runs with these ids, in the order given (unknown ids left out)."""
-        found = {r.run_id: r for r in load_runs(self.engine, list(run_ids))}
-        return [found[i] for i in run_ids if i in found]
+        return self._in_order(ids), total
 
     def run_counts(self) -> dict[str, int]:
-        """Active runs per experiment id."""
         r = runs.c
         with db.read(self.engine, "count runs") as conn:
             rows = conn.execute(
@@ -89,8 +95,6 @@ class RunPagesMixin:
     def dataset_runs(
         self, run_ids: Sequence[str] | None = None
     ) -> dict[tuple[str, str], list[str]]:
-        """(content id, name) of each dataset version → the runs that used it (of ``run_ids``
-        only, when given), oldest link first."""
         d = run_datasets.c
         query = select(d.content_id, d.name, d.run_id).order_by(d.created_at)
         out: dict[tuple[str, str], list[str]] = {}
@@ -103,3 +107,7 @@ class RunPagesMixin:
                     if row.run_id not in used:
                         used.append(row.run_id)
         return out
+
+    def _in_order(self, ids: list[str]) -> list[RunInfo]:
+        found = {r.run_id: r for r in load_runs(self.engine, ids)}
+        return [found[i] for i in ids if i in found]
