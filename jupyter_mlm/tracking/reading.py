@@ -71,6 +71,11 @@ class RunView(RunInfo):
         return self.run_id
 
     @property
+    def store(self) -> Store:
+        """The store this run was read from."""
+        return self._store
+
+    @property
     def info(self) -> RunInfo:
         """The run as stored now (this view keeps what the query read)."""
         return self._store.runs.get(self.run_id)

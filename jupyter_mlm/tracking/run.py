@@ -3,6 +3,7 @@ writer thread does the I/O."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -11,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..core.entities import Artifact, LoggedBlob, RunInfo
-from ..core.errors import MlmError, WriterError
+from ..core.errors import MlmError, NotFoundError, WriterError
 from ..core.validation import AS_IS, QUICK_FLOAT, check_key, check_status, metric_value
 from .series import PointBuffer, Slot
 
@@ -161,9 +162,19 @@ class Run:
         return slot
 
     def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(steps, values, unix times) of ``key``, including points not yet flushed."""
+        """(steps, values, unix times) of ``key``, including points not yet flushed;
+        ``NotFoundError`` naming the run's metrics if nothing was logged to ``key``."""
+        check_key(key, "metric")
         self.flush()
-        return self._store.metrics.history(self.run_id, key)
+        found = self._store.metrics.history(self.run_id, key)
+        if not len(found[0]) and key not in self._buffer.keys:
+            known = sorted(self._buffer.keys)
+            raise NotFoundError(
+                f"run {self.name} ({self.run_id}) has no metric {key!r}; its metrics: "
+                + (", ".join(repr(k) for k in known[:10]) or "none")
+                + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+            )
+        return found
 
     def flush(self) -> None:
         """Write buffered points now (the writer does this every second anyway)."""
@@ -235,6 +246,37 @@ class Run:
     @property
     def status(self) -> str:
         return "running" if not self._finished else self.info.status
+
+    @property
+    def ended(self) -> bool:
+        """True once ``finish`` was called (its last points may still be being flushed)."""
+        return self._finished
+
+    @property
+    def started(self) -> RunInfo:
+        """The run as it was created (no store read): ids, names, start time, first params."""
+        return self._info
+
+    @property
+    def store(self) -> Store:
+        """The store this run logs to."""
+        return self._store
+
+    # following the points as they are stored ----------------------------------------------
+    def subscribe(self, callback: Callable[[tuple[Any, ...]], None]) -> Callable[[], None]:
+        """Call ``callback`` with this run's ``SeriesChunk``s each time some reach the store,
+        until the returned function is called (``Writer.subscribe`` says how: quick
+        callbacks, on the flushing thread, in logging order)."""
+        return self._writer.subscribe(self.run_id, callback)
+
+    def hold_flushes(self) -> contextlib.AbstractContextManager[None]:
+        """No flush runs inside: subscribe and read the store in one, to see each point once."""
+        return self._writer.hold()
+
+    def flush_quietly(self) -> None:
+        """Write buffered points now without raising a pending writer error (for followers
+        on other threads; the error still reaches the logging thread)."""
+        self._writer.flush([self])
 
     def finish(self, status: str = "finished", *, error: str | None = None) -> None:
         """Flush everything and end the run (``finished``, ``failed``, ``killed``...)."""

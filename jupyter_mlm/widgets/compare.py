@@ -50,8 +50,8 @@ class Compare(anywidget.AnyWidget):
         self._store = store
         self._ids = [_run_id(r) for r in runs]
         for r in runs:
-            if self._store is None and hasattr(r, "_store"):
-                self._store = r._store
+            if self._store is None and not isinstance(r, str):
+                self._store = getattr(r, "store", None)  # a Run or a RunView knows its store
         self._wanted = list(metrics) if metrics is not None else None
         self.reload()
 

@@ -47,7 +47,7 @@ def live(
     from ..tracking.run import Run
 
     if isinstance(run, Run):
-        store, info = run._store, run._info
+        store, info = run.store, run.started
     else:
         from ..tracking.fluent import get_store
 
@@ -138,11 +138,11 @@ class _Follower:
     def start(self) -> None:
         """Subscribe and read what is stored so far, with flushes held in between: each
         point reaches the chart once, from the store or from a publication."""
-        writer = self.run._writer
-        with writer.hold():
-            self._unsubscribe = writer.subscribe(self.run.run_id, self._receive)
+        run = self.run
+        with run.hold_flushes():
+            self._unsubscribe = run.subscribe(self._receive)
             try:
-                _Feeder(self.chart, self.run._store, self.run._info, self.metrics).poll()
+                _Feeder(self.chart, run.store, run.started, self.metrics).poll()
             except BaseException:
                 self._unsubscribe()
                 raise
@@ -162,12 +162,12 @@ class _Follower:
     def _loop(self, interval: float) -> None:
         chart, run = self.chart, self.run
         try:
-            while not chart.closed.wait(interval) and not run._finished:
+            while not chart.closed.wait(interval) and not run.ended:
                 self._take()
             if not chart.closed.is_set():
                 # finish() flushes after marking the run finished: flushing here too (or
                 # waiting for its flush) publishes every point logged before the end
-                run._writer.flush([run])
+                run.flush_quietly()
                 self._take()
                 chart.flush(force=True)
                 chart.send_snapshot()
@@ -183,7 +183,7 @@ class _Follower:
             for chunk in self._inbox.popleft():
                 if self.metrics is None or chunk.key in self.metrics:
                     by_key.setdefault(chunk.key, []).append(chunk)
-        info = self.run._info
+        info = self.run.started
         for key, chunks in by_key.items():
             values = _unpack(chunks, "values", "<f8")
             if self.chart.x == "step":

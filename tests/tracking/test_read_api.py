@@ -154,3 +154,14 @@ def test_a_run_knows_the_notebook_checkpoint_saved_after_it(tracking, tmp_path, 
     assert found is not None and found.checkpoint_id == made.checkpoint_id
     assert [r["run_id"] for r in found.runs] == [run.id]
     assert mlm.get_run(run.id).context == {}  # nothing captured
+
+
+def test_an_unknown_metric_is_named_alike_on_live_and_stored_runs(tracking) -> None:
+    run = mlm.start_run("names")
+    run.log(loss=1.0, acc=0.5)
+    with pytest.raises(NotFoundError, match=r"no metric 'los'; its metrics: 'acc', 'loss'"):
+        run.history("los")
+    run.finish()
+    with pytest.raises(NotFoundError, match=r"no metric 'los'; its metrics: 'acc', 'loss'"):
+        mlm.get_run(run.id).history("los")
+    assert run.history("loss")[1].tolist() == [1.0]
