@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,3 +178,46 @@ def libpq_uri(uri: str) -> str:
     """A SQLAlchemy-style URI (postgresql+psycopg://...) as libpq/psycopg accepts it."""
     scheme, rest = uri.split("://", 1)
     return "postgresql://" + rest if "+" in scheme or scheme == "postgres" else uri
+
+
+def paired_loops(
+    sides: dict[str, Callable[[], tuple[int, int]]], pairs: int, warm: int = 1
+) -> dict[str, list[tuple[int, int]]]:
+    """Run every side (a whole loop returning (wall ns, process CPU ns)) once per pair,
+    which side goes first swapping every pair so neither gains from its position; ``warm``
+    untimed pairs first (imports, first-call costs)."""
+    for _ in range(warm):
+        for loop in sides.values():
+            loop()
+    times: dict[str, list[tuple[int, int]]] = {side: [] for side in sides}
+    names = list(sides)
+    for pair in range(pairs):
+        for side in names if pair % 2 == 0 else reversed(names):
+            times[side].append(sides[side]())
+    return times
+
+
+def loop_overhead(
+    times: dict[str, list[tuple[int, int]]], steps: int, plain: str, other: str
+) -> dict[str, float]:
+    """Per-step medians (us) of both sides' wall and CPU time, the overheads in %, the
+    per-pair wall overheads and the fastest-loop overhead, from ``paired_loops``."""
+
+    def per_step(side: str, what: int) -> float:
+        return median([t[what] for t in times[side]]) / steps / 1000
+
+    out = {
+        "base_wall": per_step(plain, 0),
+        "base_cpu": per_step(plain, 1),
+        "wall": per_step(other, 0),
+        "cpu": per_step(other, 1),
+    }
+    out["slow"] = (out["wall"] / out["base_wall"] - 1) * 100
+    out["more_cpu"] = (out["cpu"] / out["base_cpu"] - 1) * 100
+    out["fastest"] = (
+        min(t[0] for t in times[other]) / min(t[0] for t in times[plain]) - 1
+    ) * 100
+    out["pairs"] = [  # type: ignore[assignment]
+        (b[0] / a[0] - 1) * 100 for a, b in zip(times[plain], times[other], strict=True)
+    ]
+    return out

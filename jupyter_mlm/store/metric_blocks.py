@@ -15,6 +15,31 @@ from .schema import metric_blocks, metric_sketches, metric_summaries
 
 _I8 = struct.Struct("<q")
 
+# Statements built once: a flush runs them for every series, and building a SQLAlchemy
+# statement costs more than running it.
+_b = metric_blocks.c
+_SERIES = and_(_b.run_id == bindparam("b_run"), _b.key == bindparam("b_key"))
+_TAIL = (
+    select(_b.seq, _b.n, _b.steps, _b["values"], _b.times)
+    .where(_SERIES)
+    .order_by(_b.seq.desc())
+    .limit(1)
+    .with_for_update()
+)
+_TOP_UP = (
+    metric_blocks.update()
+    .where(and_(_SERIES, _b.seq == bindparam("b_seq")))
+    .values(
+        n=bindparam("v_n"),
+        last_step=bindparam("v_last_step"),
+        steps=bindparam("v_steps"),
+        values=bindparam("v_values"),
+        times=bindparam("v_times"),
+    )
+)
+_INSERT_BLOCKS = metric_blocks.insert()
+_INSERT_SKETCHES = metric_sketches.insert()
+
 
 def write_chunks(
     conn: Connection, chunks: list[SeriesChunk], experiment_of: dict[str, str]
@@ -28,15 +53,8 @@ def write_chunks(
 
 
 def _append(conn: Connection, chunk: SeriesChunk) -> None:
-    b = metric_blocks.c
-    where = and_(b.run_id == chunk.run_id, b.key == chunk.key)
-    tail = conn.execute(
-        select(b.seq, b.n, b.steps, b["values"], b.times)
-        .where(where)
-        .order_by(b.seq.desc())
-        .limit(1)
-        .with_for_update()
-    ).first()
+    series = {"b_run": chunk.run_id, "b_key": chunk.key}
+    tail = conn.execute(_TAIL, series).first()
     done = 0
     seq = -1
     full: list[dict] = []  # blocks this append fills: they get their sketch
@@ -52,15 +70,16 @@ def _append(conn: Connection, chunk: SeriesChunk) -> None:
                 "times": bytes(tail.times) + chunk.times[: take * 8],
             }
             conn.execute(
-                metric_blocks.update()
-                .where(and_(where, b.seq == tail.seq))
-                .values(
-                    n=tail.n + take,
-                    last_step=_I8.unpack_from(grown["steps"], len(grown["steps"]) - 8)[0],
-                    steps=grown["steps"],
-                    values=grown["values"],
-                    times=grown["times"],
-                )
+                _TOP_UP,
+                {
+                    **series,
+                    "b_seq": tail.seq,
+                    "v_n": tail.n + take,
+                    "v_last_step": _I8.unpack_from(grown["steps"], len(grown["steps"]) - 8)[0],
+                    "v_steps": grown["steps"],
+                    "v_values": grown["values"],
+                    "v_times": grown["times"],
+                },
             )
             if tail.n + take == BLOCK_POINTS:
                 full.append(grown)
@@ -87,9 +106,9 @@ def _append(conn: Connection, chunk: SeriesChunk) -> None:
         if take == BLOCK_POINTS:
             full.append(rows[-1])
     if rows:
-        conn.execute(metric_blocks.insert(), rows)
+        conn.execute(_INSERT_BLOCKS, rows)
     if full:
-        conn.execute(metric_sketches.insert(), sketch_rows(chunk.run_id, chunk.key, full))
+        conn.execute(_INSERT_SKETCHES, sketch_rows(chunk.run_id, chunk.key, full))
 
 
 def _merge_summaries(

@@ -14,7 +14,6 @@ each count the same step)."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from array import array
 from bisect import bisect_left
@@ -22,8 +21,6 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.series import SeriesChunk
-
-_SWAP = sys.byteorder != "little"
 
 #: (values.append, times.append, values, key index): what ``log`` needs per key
 Slot = tuple[Callable[[float], None], Callable[[float], None], array, int]
@@ -80,7 +77,7 @@ class PointBuffer:
         with self.lock:
             return self.taken[kid] + len(self.values[kid])
 
-    def take(self) -> list[tuple[str, array, array, array]]:
+    def take(self) -> list[tuple[str, Any, array, array]]:
         """Remove and return every complete pending point as (key, steps, values, times)."""
         out = []
         with self.lock:
@@ -98,7 +95,7 @@ class PointBuffer:
                     del values[:n], times[:n], breaks[: len(mine)]
                     self.taken[kid] = first + n
                     steps = _steps(self.next_step[kid], first, n, mine)
-                    self.next_step[kid] = steps[-1] + 1
+                    self.next_step[kid] = int(steps[-1]) + 1
                     out.append((key, steps, vals, tms))
             finally:
                 self.generation += 1
@@ -136,44 +133,47 @@ def _index(brk: tuple[int, int]) -> int:
     return brk[0]
 
 
-def _steps(base: int, first: int, n: int, breaks: list[tuple[int, int]]) -> array:
-    """Steps of the ``n`` points from index ``first``, counting up from ``base`` and
-    restarting at each break (index, step)."""
-    out = array("q")
+def _steps(base: int, first: int, n: int, breaks: list[tuple[int, int]]) -> Any:
+    """Steps (int64 numpy array) of the ``n`` points from index ``first``, counting up from
+    ``base`` and restarting at each break (index, step)."""
+    import numpy as np
+
+    out = np.arange(n, dtype=np.int64)  # + each run's first step, minus its first index
     pos, current = first, base
     for index, step in breaks:
-        out.extend(range(current, current + index - pos))
+        out[pos - first : index - first] += current - (pos - first)
         pos, current = index, step
-    out.extend(range(current, current + first + n - pos))
+    out[pos - first :] += current - (pos - first)
     return out
 
 
-def pack(run_id: str, key: str, steps: array, values: array, times: array) -> SeriesChunk:
-    """Pack one series' new points (little-endian bytes) with their summary."""
-    total = sum(values)
+def pack(run_id: str, key: str, steps: Any, values: Any, times: Any) -> SeriesChunk:
+    """Pack one series' new points (little-endian bytes) with their summary. ``steps``,
+    ``values`` and ``times``: int64, float64 and float64 buffers (``array`` or numpy)."""
+    import numpy as np
+
+    s = np.frombuffer(steps, dtype=np.int64)
+    v = np.frombuffer(values, dtype=np.float64)
+    t = np.frombuffer(times, dtype=np.float64)
+    total = float(v.sum())
+    lo: float | None
+    hi: float | None
     if total == total:
-        lo, hi = min(values), max(values)
+        lo, hi = float(v.min()), float(v.max())
     else:  # a NaN (or inf - inf) is present: min and max ignore NaN
-        finite = [v for v in values if v == v]
-        lo, hi = (min(finite), max(finite)) if finite else (None, None)
+        finite = v[~np.isnan(v)]
+        lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (None, None)
     return SeriesChunk(
         run_id=run_id,
         key=key,
-        steps=_le_bytes(steps),
-        values=_le_bytes(values),
-        times=_le_bytes(times),
-        n=len(steps),
-        last_value=values[-1],
-        last_step=steps[-1],
-        last_time=times[-1],
+        steps=s.astype("<i8", copy=False).tobytes(),
+        values=v.astype("<f8", copy=False).tobytes(),
+        times=t.astype("<f8", copy=False).tobytes(),
+        n=len(s),
+        last_value=float(v[-1]),
+        last_step=int(s[-1]),
+        last_time=float(t[-1]),
         min=lo,
         max=hi,
         sum=total,
     )
-
-
-def _le_bytes(a: array) -> bytes:
-    if _SWAP:
-        a = array(a.typecode, a)
-        a.byteswap()
-    return a.tobytes()
