@@ -34,6 +34,16 @@ export function select(
   return el;
 }
 
+/** Give a <select> these `[value, label]` options (rebuilt only when they change) and this value. */
+export function setOptions(el: HTMLSelectElement, options: ReadonlyArray<readonly [string, string]>, value: string): void {
+  const wanted = options.map(o => o.join('\u0000')).join('\u0001');
+  if (el.dataset.options !== wanted) {
+    el.replaceChildren(...options.map(([v, text]) => h('option', { text, attrs: { value: v } })));
+    el.dataset.options = wanted;
+  }
+  el.value = value;
+}
+
 /** Inline code, for the commands empty states tell the user to run. */
 export function code(text: string): HTMLElement {
   return h('code', { className: 'jp-mlm-code', text });
