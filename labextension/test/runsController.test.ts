@@ -63,6 +63,20 @@ describe('RunsController', () => {
     expect(t.drawn.controls.at(-1)?.status).toEqual({ loaded: 2, total: 5, failed: false, selected: 0 });
   });
 
+  it('lists nothing, and counts nothing, once no notebook is in focus', async () => {
+    const t = setUp();
+    t.query.setNotebook('nb.ipynb');
+    t.controller.load();
+    t.pending[0].resolve({ items: [run('a', { loss: 1 })], total: 1, nextOffset: null });
+    await flush();
+    t.query.setNotebook(null);
+    t.controller.load();
+    await flush();
+    expect(t.drawn.body.at(-1)?.hasSource).toBe(false);
+    expect(t.drawn.body.at(-1)?.snapshot.items).toEqual([]);
+    expect(t.drawn.controls.at(-1)?.status).toMatchObject({ loaded: 0, total: 0 });
+  });
+
   it('drops the answer to a query the user has since changed', async () => {
     const t = setUp();
     t.query.setNotebook('nb.ipynb');

@@ -68,6 +68,12 @@ export class PagedList<T> {
     return this.loadMore();
   }
 
+  /** Forget everything loaded (answers of requests in flight are dropped); load nothing. */
+  clear(): void {
+    this.generation += 1;
+    this.update({ items: [], total: 0, nextOffset: null, loading: false, error: null });
+  }
+
   /** Load the next page unless one is loading or all are loaded. */
   async loadMore(): Promise<void> {
     const { nextOffset, loading } = this.state;

@@ -74,6 +74,7 @@ export class RunsController {
     void this.loadExperiments();
     const params = this.query.params();
     if (!params) {
+      this.runs.clear(); // no notebook in focus: nothing of the last one stays listed
       this.renderBody();
       return;
     }
