@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _common import figure, median, note, parse_args, tempdir
+from _common import figure, loop_overhead, median, note, paired_loops, parse_args, tempdir
 
 STEPS = 20_000
 WARMUP = 300
@@ -126,39 +126,31 @@ def main() -> None:
 
     torch.set_num_threads(1)
     steps, pairs = (4_000, 3) if args.quick else (STEPS, 6)
-    sides = {"plain": plain_loop, "logging": logging_loop}
-    times: dict[str, list[tuple[int, int]]] = {side: [] for side in sides}
     train = trainer(torch)  # one model for every loop: the same memory, the same work
     with tempdir("torchloop") as tmp:
         mlm.set_store(tmp)
-        for loop in sides.values():  # untimed: imports, the store, first-call costs
-            loop(train, 1_000)
-        for pair in range(pairs):
-            for side in sides if pair % 2 == 0 else reversed(sides):
-                times[side].append(sides[side](train, steps))
+        plain_loop(train, 1_000)  # untimed: imports, the store, first-call costs
+        logging_loop(train, 1_000)
+        times = paired_loops(
+            {"plain": lambda: plain_loop(train, steps), "logging": lambda: logging_loop(train, steps)},
+            pairs,
+            warm=0,
+        )
         control = [plain_loop(train, steps) for _ in range(4)]  # plain vs plain, ABBA
         calls = calls_in_loop(train, steps // 2)
-
-    def per_step(side: str, what: int) -> float:
-        return median([t[what] for t in times[side]]) / steps / 1000
-
-    base_wall, base_cpu = per_step("plain", 0), per_step("plain", 1)
-    wall, cpu = per_step("logging", 0), per_step("logging", 1)
-    slow, more = (wall / base_wall - 1) * 100, (cpu / base_cpu - 1) * 100
-    pairs_wall = zip(times["plain"], times["logging"], strict=True)
-    pair_pct = [(lg[0] / pl[0] - 1) * 100 for pl, lg in pairs_wall]
-    fastest = (min(t[0] for t in times["logging"]) / min(t[0] for t in times["plain"]) - 1) * 100
+    o = loop_overhead(times, steps, "plain", "logging")
+    ctrl = ((control[1][0] + control[2][0]) / (control[0][0] + control[3][0]) - 1) * 100
     note(f"torch {torch.__version__}, 1 intra-op thread, {steps:,} steps per loop, {pairs} pairs"
-         f"; {1e3 / base_wall:.1f}k steps/s without logging; logging adds {wall - base_wall:+.2f}"
-         f" us/step wall, {cpu - base_cpu:+.2f} us/step CPU; per pair, wall: "
-         + ", ".join(f"{p:+.1f} %" for p in pair_pct)
-         + f"; fastest loop of each side: {fastest:+.1f} %"
-         + "; control, plain against plain (2 pairs): "
-         + f"{((control[1][0] + control[2][0]) / (control[0][0] + control[3][0]) - 1) * 100:+.1f} %")
-    figure("torch_loop_step", wall, "us/step", base_wall, None,
-           f"<= 2 % slower (measured {slow:+.2f} %)", slow <= 2.0)
-    figure("torch_loop_step_cpu", cpu, "us/step", base_cpu, None,
-           f"<= 2 % more CPU, writer included (measured {more:+.2f} %)", more <= 2.0)
+         f"; {1e3 / o['base_wall']:.1f}k steps/s without logging; logging adds "
+         f"{o['wall'] - o['base_wall']:+.2f} us/step wall, {o['cpu'] - o['base_cpu']:+.2f} us/step "
+         "CPU; per pair, wall: " + ", ".join(f"{p:+.1f} %" for p in o["pairs"])  # type: ignore[attr-defined]
+         + f"; fastest loop of each side: {o['fastest']:+.1f} %; control, plain against plain "
+         f"(2 pairs): {ctrl:+.1f} %")  # fmt: skip
+    figure("torch_loop_step", o["wall"], "us/step", o["base_wall"], None,
+           f"<= 2 % slower (measured {o['slow']:+.2f} %)", o["slow"] <= 2.0)  # fmt: skip
+    figure("torch_loop_step_cpu", o["cpu"], "us/step", o["base_cpu"], None,
+           f"<= 2 % more CPU, writer included (measured {o['more_cpu']:+.2f} %)",
+           o["more_cpu"] <= 2.0)  # fmt: skip
     timer = median(calls["empty"])
     call = {kind: (median(v) - timer) / 1000 for kind, v in calls.items()}
     note(f"single calls inside the loop ({steps // 8:,} of each, timer pair of {timer:.0f} ns "

@@ -70,7 +70,7 @@ def logging_loop(k: int, steps: int) -> tuple[int, int]:
 
 def main() -> None:
     args = parse_args(__doc__)
-    steps, pairs = (5_000, 3) if args.quick else (STEPS, 6)
+    steps, pairs = (5_000, 3) if args.quick else (STEPS, 10)
     import jupyter_mlm as mlm
 
     k = calibrate()
