@@ -42,13 +42,25 @@ class SampleSink(Protocol):
 
 
 def default_probes(notices: Notices) -> list[Probe]:
-    """This process, the machine, and the GPUs this process may use."""
+    """This process, the machine, and the GPUs this process may use; a probe that cannot
+    start (psutil missing, say) is left out with a notice."""
     from .gpus import GpuProbe
     from .host import HostProbe
     from .process import ProcessProbe
 
     guard = Guard(notices)
-    return [ProcessProbe(guard), HostProbe(guard), GpuProbe(notices)]
+    makers: list[tuple[str, Callable[[], Probe]]] = [
+        ("process metrics", lambda: ProcessProbe(guard)),
+        ("machine metrics", lambda: HostProbe(guard)),
+        ("GPU metrics", lambda: GpuProbe(notices)),
+    ]
+    probes = []
+    for what, make in makers:
+        try:
+            probes.append(make())
+        except Exception as error:
+            notices.add(f"no {what}: {explain(error)}")
+    return probes
 
 
 class Target:
@@ -142,8 +154,8 @@ class Sampler:
                 if due:
                     self._sample(due)
                     now = time.monotonic()
-                    for t in due:  # the next point of its grid: runs share readings
-                        t.due = (math.floor(now / t.interval) + 1) * t.interval
+                    for t in due:
+                        t.due = _next_on_grid(now, t.interval)
                 wait = min((t.due for t in self._targets), default=None)
             self._thread_cpu = time.thread_time()
             self._wake.wait(None if wait is None else max(0.0, wait - now))
@@ -160,10 +172,16 @@ class Sampler:
             self._report(f"jupyter-mlm: sampling system metrics failed ({explain(error)})")
             return
         for target in targets:
-            try:
-                if target.described != len(self.notices):
+            if target.described != len(self.notices):
+                try:
                     target.sink.describe({"interval": target.interval, **self._describe()})
                     target.described = len(self.notices)
+                except Exception as error:  # tried again at the next sample
+                    self._report(
+                        f"jupyter-mlm: could not record what system metrics sample "
+                        f"({explain(error)})"
+                    )
+            try:
                 target.sink.log_sample(target.series.values(reading), target.step)
                 target.step += 1
             except Exception as error:
@@ -190,6 +208,13 @@ class Sampler:
         self._reported.add(message)
         traceback.print_exc()
         warnings.warn(message, RuntimeWarning, stacklevel=2)
+
+
+def _next_on_grid(now: float, interval: float) -> float:
+    """The next multiple of ``interval`` at least half an interval after ``now``: runs at
+    the same interval share readings, and no two samples of a run come too close."""
+    due = (math.floor(now / interval) + 1) * interval
+    return due + interval if due - now < interval / 2 else due
 
 
 _shared: Sampler | None = None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.entities import Artifact, LoggedBlob, RunInfo
 from ..core.errors import MlmError, WriterError
 from ..core.validation import AS_IS, QUICK_FLOAT, check_key, check_status, metric_value
+from ..system import PREFIX as SYSTEM_PREFIX
 from .series import PointBuffer, Slot
 from .system_hook import start_system_metrics, stop_system_metrics, system_interval
 
@@ -58,6 +59,7 @@ class Run:
         self._finished = False
         self._blocked = False  # finished or a writer error to raise: log() checks only this
         self._soft = SOFT_LIMIT
+        self._loop_keys = 0  # keys but the sampler's: they share the soft limit
         self._writer_error: WriterError | None = None
         self._ended_why = "has ended; start or resume a run to log"
         self._context_recorded: threading.Event | None = None  # set once captured
@@ -172,7 +174,9 @@ class Run:
     def _new_key(self, key: str, next_step: int) -> Slot:
         check_key(key, "metric")
         slot = self._buffer.add_key(key, next_step)
-        self._soft = max(1, SOFT_LIMIT // len(self._buffer.keys))
+        if not key.startswith(SYSTEM_PREFIX):  # a point a second: no share of the limit
+            self._loop_keys += 1
+            self._soft = max(1, SOFT_LIMIT // self._loop_keys)
         return slot
 
     def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -137,6 +137,25 @@ def test_a_failing_sink_is_reported_and_dropped_alone(sampler, capsys):
     assert "Traceback" in capsys.readouterr().err
 
 
+def test_a_sink_that_cannot_keep_the_description_still_gets_its_samples(sampler):
+    class StoreDown(Sink):
+        def describe(self, system: dict) -> None:
+            raise OSError("the store is down")
+
+    s, _ = sampler
+    sink = StoreDown()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        target = s.add(sink, 0.05)
+        time.sleep(0.3)
+        s.remove(target)
+    assert len(sink.samples) >= 4
+    said = [str(w.message) for w in caught if "could not record" in str(w.message)]
+    assert said == [
+        "jupyter-mlm: could not record what system metrics sample (OSError: the store is down)"
+    ]  # once, though tried at each sample
+
+
 def test_a_failing_probe_is_reported_and_sampling_goes_on(sampler):
     s, probes = sampler
     sink = Sink()
@@ -163,3 +182,18 @@ def test_close_ends_the_thread(sampler):
     assert thread is not None and not thread.is_alive() and s.sampling == 0
     with pytest.raises(RuntimeError, match="closed"):
         s.add(Sink(), 0.05)
+
+
+def test_a_probe_that_cannot_start_is_left_out_with_a_notice(monkeypatch):
+    import sys
+
+    from jupyter_mlm.system.sampler import default_probes
+
+    monkeypatch.setitem(sys.modules, "psutil", None)  # import psutil raises ImportError
+    notices = Notices(warn=False)
+    probes = default_probes(notices)
+    assert [type(p).__name__ for p in probes] == ["GpuProbe"]
+    assert notices.lines()[:2] == [
+        "no process metrics: ModuleNotFoundError: import of psutil halted; None in sys.modules",
+        "no machine metrics: ModuleNotFoundError: import of psutil halted; None in sys.modules",
+    ]

@@ -177,6 +177,16 @@ def test_a_resumed_run_goes_on_after_its_last_sample(tracking, sampler):
     assert steps[len(before)] == before[-1] + 1 and steps == sorted(steps)
 
 
+def test_the_samplers_series_take_no_share_of_the_buffers_soft_limit(tracking, sampler):
+    from jupyter_mlm.tracking.run import SOFT_LIMIT
+
+    with mlm.start_run("soft") as run:
+        run.log(loss=1.0, acc=0.5)
+        time.sleep(0.15)
+        assert len(run._buffer.keys) > 2  # the sys/ series are there too
+        assert run._soft == SOFT_LIMIT // 2  # the writer is woken as often as without
+
+
 def test_a_writer_error_met_by_the_sampler_stays_for_the_users_next_call(tracking, sampler):
     run = mlm.start_run("error", system_metrics=False)
     error = WriterError("the store went away")
