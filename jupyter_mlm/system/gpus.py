@@ -29,7 +29,7 @@ _READS: tuple[tuple[tuple[str, ...], bool, _Read], ...] = (
     (("mem_used_mb", "mem_total_mb"), False, lambda nv, h: _memory(nv.nvmlDeviceGetMemoryInfo(h))),
     (("power_w",), True, lambda nv, h: (nv.nvmlDeviceGetPowerUsage(h) / 1000.0,)),
     (("power_limit_w",), True, lambda nv, h: (nv.nvmlDeviceGetEnforcedPowerLimit(h) / 1000.0,)),
-    (("temp_c",), True, lambda nv, h: (float(nv.nvmlDeviceGetTemperature(h, 0)),)),  # 0: the die
+    (("temp_c",), True, lambda nv, h: _temperature(nv, h)),
 )
 SM_ACTIVE = "sm_active_percent"
 #: what each GPU series holds, for docs and checks
@@ -114,6 +114,17 @@ class GpuProbe:
         if reader is None:
             reader = self._sm[gpu.key] = SmActivity(self._nvml, gpu)
         return reader.read()
+
+
+def _temperature(nv: Any, handle: Any) -> tuple[float]:
+    """The die's temperature: ``nvmlDeviceGetTemperatureV`` where the library and driver
+    have it (the older call goes away in CUDA 14), else the older call."""
+    if hasattr(nv, "nvmlDeviceGetTemperatureV"):
+        try:
+            return (float(nv.nvmlDeviceGetTemperatureV(handle, 0)),)  # 0: NVML_TEMPERATURE_GPU
+        except nv.NVMLError_FunctionNotFound:  # a driver older than the call
+            pass
+    return (float(nv.nvmlDeviceGetTemperature(handle, 0)),)
 
 
 def _memory(info: Any) -> tuple[float, float]:

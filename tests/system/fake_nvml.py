@@ -9,7 +9,8 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-NOT_SUPPORTED, NO_PERMISSION, NOT_FOUND, LIBRARY_NOT_FOUND, UNKNOWN = 3, 4, 6, 12, 999
+NOT_SUPPORTED, NO_PERMISSION, NOT_FOUND, LIBRARY_NOT_FOUND, FUNCTION_NOT_FOUND = 3, 4, 6, 12, 13
+UNKNOWN = 999
 
 
 class NVMLError(Exception):
@@ -45,6 +46,7 @@ NotSupported = _error_class("NVMLError_NotSupported", NOT_SUPPORTED)
 NoPermission = _error_class("NVMLError_NoPermission", NO_PERMISSION)
 NotFound = _error_class("NVMLError_NotFound", NOT_FOUND)
 LibraryNotFound = _error_class("NVMLError_LibraryNotFound", LIBRARY_NOT_FOUND)
+FunctionNotFound = _error_class("NVMLError_FunctionNotFound", FUNCTION_NOT_FOUND)
 Unknown = _error_class("NVMLError_Unknown", UNKNOWN)
 
 
@@ -81,6 +83,7 @@ class FakeNvml(types.ModuleType):
     NVMLError_NoPermission = NoPermission
     NVMLError_NotFound = NotFound
     NVMLError_LibraryNotFound = LibraryNotFound
+    NVMLError_FunctionNotFound = FunctionNotFound
     NVMLError_Unknown = Unknown
 
     def __init__(self, devices: list[Device], *, library: bool = True) -> None:

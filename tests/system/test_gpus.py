@@ -110,6 +110,21 @@ def test_only_the_visible_gpus_are_sampled():
     assert "CUDA_VISIBLE_DEVICES='1'" in probe.describe()["gpu_selection"]
 
 
+def test_the_newer_temperature_call_where_the_driver_has_it():
+    nvml = FakeNvml([gpu(0, temp=61)])
+    probe, notices = _probe(nvml)
+    assert _read(probe)["sys/gpu0/temp_c"] == 61.0  # a library without the newer call
+    nvml.nvmlDeviceGetTemperatureV = lambda handle, sensor: 70
+    assert _read(probe)["sys/gpu0/temp_c"] == 70.0
+
+    def older_driver(handle, sensor):
+        raise nvml.NVMLError_FunctionNotFound()
+
+    nvml.nvmlDeviceGetTemperatureV = older_driver
+    assert _read(probe)["sys/gpu0/temp_c"] == 61.0
+    assert not [n for n in notices.lines() if "temp_c" in n]
+
+
 def test_no_nvml_library_is_one_notice_not_an_error():
     probe, notices = _probe(FakeNvml([gpu(0)], library=False))
     assert _read(probe) == {}
