@@ -36,6 +36,7 @@ SCRIPTS = (
     "bench_chart_render",
     "bench_checkpoint_save",
     "bench_api_load",
+    "bench_system_metrics",
 )
 FIGURE = re.compile(r"^[\w.-]+: .* \(baseline .*; bar: .*\) (PASS|MISS|INFO)$")
 

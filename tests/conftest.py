@@ -20,6 +20,14 @@ from .pg_server import postgres_uri_from_env, start_postgres
 BACKENDS = ("sqlite", "postgres")
 
 
+@pytest.fixture(autouse=True)
+def system_metrics_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """System metrics (on by default for users) are off in tests, and kernels they start,
+    except those about them (tests/system, tests/tracking/test_system_metrics.py override
+    this fixture): elsewhere they would add ``sys/`` series to every run a test checks."""
+    monkeypatch.setenv("MLM_SYSTEM_METRICS", "0")
+
+
 @pytest.fixture(scope="session")
 def pg_admin_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A PostgreSQL server for the whole session; tests get their own database on it."""

@@ -16,6 +16,7 @@ from ..store.base import Store, Where
 from ..store.location import StoreLocation, on_store_change, resolve_store
 from .reading import RunView
 from .run import Run
+from .system_hook import system_interval
 from .writer import Writer
 
 _lock = threading.RLock()
@@ -74,11 +75,15 @@ def start_run(
     tags: Mapping[str, Any] | None = None,
     parent: Run | RunInfo | str | None = None,
     datasets: Any = None,
+    system_metrics: bool | None = None,
 ) -> Run:
     """Start a run in ``experiment`` (created on first use) and make it the active run.
 
     ``datasets``: what the run reads — a list of sources or versions (context ``"input"``)
-    or a dict ``{context: source}`` such as ``{"train": "data/train.csv", "eval": df}``."""
+    or a dict ``{context: source}`` such as ``{"train": "data/train.csv", "eval": df}``.
+    ``system_metrics``: sample CPU, memory, I/O and GPUs as ``sys/…`` series (default: on
+    unless ``MLM_SYSTEM_METRICS=0``; every ``MLM_SYSTEM_METRICS_INTERVAL`` seconds, 1)."""
+    system_interval(system_metrics)  # a bad setting raises before the run is created
     st, writer = _connection(resolve_store())
     inputs = _dataset_inputs(datasets)
     exp = st.experiments.get_or_create(experiment)
@@ -86,7 +91,7 @@ def start_run(
     info = st.runs.create(
         exp.experiment_id, name=name, params=params or {}, tags=tags or {}, parent_run_id=parent_id
     )
-    run = _adopt(Run(info, st, writer, {}))
+    run = _adopt(Run(info, st, writer, {}, system_metrics=system_metrics))
     from .capture_hook import start_capture
 
     run._context_recorded = start_capture(run)
@@ -137,14 +142,16 @@ def duplicates(*sources: Any, include_blobs: bool = True) -> Any:  # DuplicateRe
     return find_duplicates(*paths, blob_dirs=blob_dirs)
 
 
-def resume_run(run_id: str) -> Run:
+def resume_run(run_id: str, *, system_metrics: bool | None = None) -> Run:
     """Continue logging to an existing run (steps continue after the last logged ones)."""
     with _lock:
         if run_id in _open:
             return _open[run_id]
+    system_interval(system_metrics)
     st, writer = _connection(resolve_store())
     info = st.runs.reopen(run_id)
-    return _adopt(Run(info, st, writer, st.metrics.last_steps(run_id)))
+    last_steps = st.metrics.last_steps(run_id)
+    return _adopt(Run(info, st, writer, last_steps, system_metrics=system_metrics))
 
 
 def _adopt(run: Run) -> Run:

@@ -157,16 +157,21 @@ class RunView(RunInfo):
     @property
     def context(self) -> dict[str, Any]:
         """Where the run comes from, as captured when it started: ``notebook`` (path,
-        identity), ``git``, ``environment`` and ``captured_at``; ``{}`` if nothing was
-        captured (``MLM_CAPTURE=0``, or the capture is still under way)."""
+        identity), ``git``, ``environment`` and ``captured_at`` (none of them when nothing
+        was captured: ``MLM_CAPTURE=0``, or the capture is still under way); and ``system``
+        when system metrics were sampled: the interval, the GPUs sampled and why those, and
+        ``notices`` (what could not be sampled)."""
         from .capture_hook import CONTEXT_TEXT
+        from .system_hook import SYSTEM_TEXT
 
-        try:
-            ctx: dict[str, Any] = json.loads(self.text(CONTEXT_TEXT))
-        except NotFoundError:
-            return {}
-        with contextlib.suppress(KeyError, ValueError):
-            ctx["captured_at"] = float(self.tags["mlm.captured_at"])
+        last = {e.name: e for e in self.texts()}  # the last one of each name
+        ctx: dict[str, Any] = {}
+        if CONTEXT_TEXT in last:
+            ctx = json.loads(self._store.blobs.get_bytes(last[CONTEXT_TEXT].blob_id))
+            with contextlib.suppress(KeyError, ValueError):
+                ctx["captured_at"] = float(self.tags["mlm.captured_at"])
+        if SYSTEM_TEXT in last:
+            ctx["system"] = json.loads(self._store.blobs.get_bytes(last[SYSTEM_TEXT].blob_id))
         return ctx
 
     def children(self, *, include_archived: bool = False) -> RunList:

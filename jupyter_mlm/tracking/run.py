@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 from ..core.entities import Artifact, LoggedBlob, RunInfo
 from ..core.errors import MlmError, NotFoundError, WriterError
 from ..core.validation import AS_IS, QUICK_FLOAT, check_key, check_status, metric_value
+from ..system import PREFIX as SYSTEM_PREFIX
 from .series import PointBuffer, Slot
+from .system_hook import start_system_metrics, stop_system_metrics, system_interval
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ..store.base import Store
+    from ..system.sampler import Target
     from .writer import Writer
 
 _time = time.time
@@ -32,11 +35,21 @@ HARD_LIMIT = 2_000_000
 
 class Run:
     """A run being logged by this process. Use as a context manager: the run ends
-    ``finished`` on success and ``failed`` (with the exception recorded) on an exception."""
+    ``finished`` on success and ``failed`` (with the exception recorded) on an exception.
+
+    ``system_metrics``: sample CPU, memory, I/O and GPUs into ``sys/…`` series on a
+    background thread (default: on unless ``MLM_SYSTEM_METRICS=0``)."""
 
     def __init__(
-        self, info: RunInfo, store: Store, writer: Writer, last_steps: dict[str, int]
+        self,
+        info: RunInfo,
+        store: Store,
+        writer: Writer,
+        last_steps: dict[str, int],
+        *,
+        system_metrics: bool | None = None,
     ) -> None:
+        interval = system_interval(system_metrics)  # a bad setting raises before anything
         self.run_id = info.run_id
         self.name = info.name
         self.experiment = info.experiment
@@ -47,13 +60,17 @@ class Run:
         self._finished = False
         self._blocked = False  # finished or a writer error to raise: log() checks only this
         self._soft = SOFT_LIMIT
+        self._loop_keys = 0  # keys but the sampler's: they share the soft limit
         self._writer_error: WriterError | None = None
         self._ended_why = "has ended; start or resume a run to log"
         self._context_recorded: threading.Event | None = None  # set once captured
         self._on_finish: Callable[[Run], None] | None = None  # the module API forgets it
+        self._system: Target | None = None
         for key, step in last_steps.items():
             self._new_key(key, step + 1)
         writer.register(self)
+        if interval is not None:
+            self._system = start_system_metrics(self, interval, last_steps)
 
     def __repr__(self) -> str:
         return f"<Run {self.name} ({self.run_id}) of {self.experiment!r}>"
@@ -158,7 +175,9 @@ class Run:
     def _new_key(self, key: str, next_step: int) -> Slot:
         check_key(key, "metric")
         slot = self._buffer.add_key(key, next_step)
-        self._soft = max(1, SOFT_LIMIT // len(self._buffer.keys))
+        if not key.startswith(SYSTEM_PREFIX):  # a point a second: no share of the limit
+            self._loop_keys += 1
+            self._soft = max(1, SOFT_LIMIT // self._loop_keys)
         return slot
 
     def history(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -175,6 +194,18 @@ class Run:
                 + (f" and {len(known) - 10} more" if len(known) > 10 else "")
             )
         return found
+
+    def _log_system(self, values: dict[str, float], step: int) -> None:
+        """One system-metrics sample, from the sampler: an ended run takes nothing, and a
+        writer error met here stays for the user's next call."""
+        if self._blocked:
+            return
+        try:
+            self.log(values, step=step)
+        except WriterError as error:
+            self._set_writer_error(error)
+        except MlmError:  # ended meanwhile
+            pass
 
     def flush(self) -> None:
         """Write buffered points now (the writer does this every second anyway)."""
@@ -278,6 +309,16 @@ class Run:
         on other threads; the error still reaches the logging thread)."""
         self._writer.flush([self])
 
+    @property
+    def context(self) -> dict[str, Any]:
+        """Where the run comes from and what its system metrics sample, as
+        ``mlm.get_run(id).context`` reads it (waits up to 10 s for the capture)."""
+        from .reading import RunView
+
+        if self._context_recorded is not None:
+            self._context_recorded.wait(10)
+        return RunView.of(self.info, self._store).context
+
     def finish(self, status: str = "finished", *, error: str | None = None) -> None:
         """Flush everything and end the run (``finished``, ``failed``, ``killed``...)."""
         check_status(status)
@@ -285,6 +326,9 @@ class Run:
             raise ValueError("finish() needs an end status, not 'running'")
         if self._finished:
             return
+        system, self._system = self._system, None
+        if system is not None:
+            stop_system_metrics(system)  # its last sample goes out with the flush below
         self._finished = self._blocked = True
         try:
             self._writer.flush([self])
@@ -324,6 +368,7 @@ class Run:
     def _detach_after_fork(self) -> None:
         """In a forked child: the run belongs to the parent, whose writer flushes its points."""
         self._finished = self._blocked = True
+        self._system = None  # the child has no sampler; the parent's samples the parent
         self._ended_why = (
             "belongs to the parent process; in a child process start a run of its own "
             "(e.g. mlm.start_run(..., parent=run_id))"

@@ -59,17 +59,22 @@ class PointBuffer:
         return sum(len(v) for v in self.values)
 
     def add_key(self, key: str, next_step: int = 0) -> Slot:
+        """A new series; under the lock, as two threads may add keys at once (the training
+        loop and the system-metrics sampler)."""
         values, times = array("d"), array("d")
-        kid = len(self.keys)
-        self.values.append(values)
-        self.times.append(times)
-        self.breaks.append([])  # the same list for the key's lifetime
-        self.taken.append(0)
-        self.next_step.append(next_step)
-        self.origin.append(next_step)
-        self.keys.append(key)
-        slot = (values.append, times.append, values, kid)
-        self.slots[key] = slot
+        with self.lock:
+            if key in self.slots:
+                return self.slots[key]
+            kid = len(self.keys)
+            self.values.append(values)
+            self.times.append(times)
+            self.breaks.append([])  # the same list for the key's lifetime
+            self.taken.append(0)
+            self.next_step.append(next_step)
+            self.origin.append(next_step)
+            self.keys.append(key)
+            slot = (values.append, times.append, values, kid)
+            self.slots[key] = slot
         return slot
 
     def index_of_next(self, kid: int) -> int:
