@@ -171,7 +171,8 @@ def test_not_input_bound(util, proc, host):
 
 
 def test_idle_gpu_time_with_its_cost():
-    rec = record(_util([0.0] * 30 + [90.0] * 70), prices=priced("p3.2xlarge", 3.06), hours=2)
+    busy = [0.0] * 25 + [4.9] * 5 + [5.0] * 10 + [90.0] * 60  # under 5 %: idle
+    rec = record(_util(busy), prices=priced("p3.2xlarge", 3.06), hours=2)
     advice = idle_gpu_advice(rec, run_cost(rec))
     assert advice is not None and advice.kind == "idle_gpu"
     assert advice.evidence == {"samples": 100, "gpus": 1, "idle_share": 0.3,
