@@ -14,6 +14,8 @@ from jupyter_mlm.core.errors import ConfigError
 from jupyter_mlm.cost import metadata
 from jupyter_mlm.cost.default_prices import PRICES_SOURCE
 from jupyter_mlm.cost.pricing import UNCONFIGURED
+from jupyter_mlm.system import sampler as sampler_module
+from jupyter_mlm.system.sampler import Sampler
 from jupyter_mlm.tracking.cost_hook import COST_TEXT
 
 from .fake_metadata import metadata_server
@@ -157,8 +159,17 @@ def test_costs_of_an_experiment_and_its_total(tracking, project):
     assert list(frame.columns[:5]) == ["run_id", "name", "experiment", "status", "cost"]
 
 
+@pytest.fixture
+def sampler(monkeypatch):
+    """A sampler of this test's own, closed after it (the process's stays unstarted)."""
+    fresh = Sampler()
+    monkeypatch.setattr(sampler_module, "_shared", fresh)
+    yield fresh
+    fresh.close()
+
+
 @pytest.mark.filterwarnings("ignore:jupyter-mlm. no GPU metrics:RuntimeWarning")
-def test_share_cpu_with_the_real_sampler(tracking, project, monkeypatch):
+def test_share_cpu_with_the_real_sampler(tracking, project, sampler, monkeypatch):
     monkeypatch.setenv("MLM_SYSTEM_METRICS_INTERVAL", "0.05")
     monkeypatch.setenv("MLM_COST_HOURLY", "1")
     monkeypatch.setenv("MLM_COST_SHARE", "cpu")
