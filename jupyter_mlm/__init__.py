@@ -21,6 +21,7 @@ __all__ = [
     "WriterError",
     "active_run",
     "compare",
+    "costs",
     "dataset",
     "datasets",
     "duplicates",
@@ -41,6 +42,7 @@ __all__ = [
 
 _LAZY = {
     "active_run": "tracking.fluent",
+    "costs": "tracking.fluent",
     "dataset": "tracking.fluent",
     "duplicates": "tracking.fluent",
     "flush": "tracking.fluent",
@@ -81,6 +83,7 @@ if TYPE_CHECKING:
     from .store.location import resolve_store, set_store
     from .tracking.fluent import (
         active_run,
+        costs,
         dataset,
         duplicates,
         flush,

@@ -28,6 +28,15 @@ def system_metrics_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLM_SYSTEM_METRICS", "0")
 
 
+@pytest.fixture(autouse=True)
+def no_cloud_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never ask 169.254.169.254 which cloud machine this is (tests/cost asks a fake
+    server on 127.0.0.1), nor price runs from an environment's settings."""
+    monkeypatch.setenv("MLM_CLOUD_METADATA", "0")
+    for name in ("MLM_COST_HOURLY", "MLM_MACHINE_TYPE", "MLM_COST_SHARE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def pg_admin_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A PostgreSQL server for the whole session; tests get their own database on it."""

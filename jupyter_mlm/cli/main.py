@@ -1,5 +1,5 @@
 """The ``mlm`` command: its arguments and dispatch; each command group is a module of its own
-(runs, store, checkpoints, data)."""
+(runs, store, checkpoints, data, cost)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .checkpoints import checkpoints_command
+from .cost import advice_command, cost_command
 from .data import dataset_command, datasets_command, duplicates_command
 from .runs import lifecycle_command, runs_command, show_command
 from .store import gc_command, store_command
@@ -48,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="one run: status, params, tags, metrics, files")
     show.add_argument("run_id")
     show.set_defaults(func=show_command)
+
+    cost = sub.add_parser("cost", help="what runs cost (newest first) and the total")
+    cost.add_argument("experiment", nargs="?", help="only this experiment")
+    cost.add_argument("--hourly", type=float, help="price them at this many USD an hour")
+    advice = sub.add_parser("advice", help="how runs could cost less, from their samples")
+    advice.add_argument("experiment", nargs="?", help="only this experiment")
+    for cmd, func, limit in ((cost, cost_command, 50), (advice, advice_command, 20)):
+        cmd.add_argument("--where", help="filter, as for 'mlm runs'")
+        cmd.add_argument("--limit", type=int, default=limit)
+        cmd.add_argument("--all", action="store_true", help="include archived runs")
+        cmd.add_argument("--json", action="store_true", help="JSON instead of a table")
+        cmd.set_defaults(func=func)
 
     store = sub.add_parser("store", help="where the store is and how big it is")
     store.set_defaults(func=store_command)

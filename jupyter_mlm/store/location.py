@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.errors import ConfigError
@@ -157,17 +158,46 @@ def _artifacts_uri(artifacts: str | None, default: Path | None, base: Path) -> s
     return (folder if folder.is_absolute() else base / folder).absolute().as_uri()
 
 
-def _read_toml(path: Path) -> tuple[str | None, str | None]:
+def toml_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The ``mlm.toml`` that applies to a notebook or file at ``path`` (default: the current
+    directory): at the root of its git repository, else in its folder (it may not exist)."""
+    start = Path(path if path is not None else os.getcwd()).expanduser().absolute()
+    if not start.is_dir():
+        start = start.parent
+    return (find_repo_root(start) or start) / TOML_NAME
+
+
+def read_toml_table(path: Path, name: str) -> dict[str, Any] | None:
+    """The table ``[name]`` (or ``[mlm.name]``) of the ``mlm.toml`` at ``path``; None when
+    the file or the table is absent; ``ConfigError`` naming the file when it cannot be read
+    or ``name`` is not a table."""
+    data = _load_toml(path)
+    if data is None:
+        return None
+    section = data.get("mlm", data) if isinstance(data.get("mlm"), dict) else data
+    table = section.get(name)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: '{name}' must be a table ([{name}]), got {table!r}")
+    return table
+
+
+def _load_toml(path: Path) -> dict[str, Any] | None:
     if not path.is_file():
-        return None, None
+        return None
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+def _read_toml(path: Path) -> tuple[str | None, str | None]:
+    data = _load_toml(path)
+    if data is None:
+        return None, None
     section = data.get("mlm", data) if isinstance(data.get("mlm"), dict) else data
     store = section.get("store", section.get("MLM_STORE"))
     artifacts = section.get("artifacts", section.get("MLM_ARTIFACTS"))

@@ -8,16 +8,20 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.entities import LeaderboardRow, RunInfo, RunList
 from ..core.errors import MlmError
 from ..store.base import Store, Where
 from ..store.location import StoreLocation, on_store_change, resolve_store
+from .cost_hook import price_settings, start_cost_record
 from .reading import RunView
 from .run import Run
 from .system_hook import system_interval
 from .writer import Writer
+
+if TYPE_CHECKING:
+    from ..cost.report import CostReport
 
 _lock = threading.RLock()
 _stores: dict[StoreLocation, tuple[Store, Writer]] = {}
@@ -84,6 +88,7 @@ def start_run(
     ``system_metrics``: sample CPU, memory, I/O and GPUs as ``sys/…`` series (default: on
     unless ``MLM_SYSTEM_METRICS=0``; every ``MLM_SYSTEM_METRICS_INTERVAL`` seconds, 1)."""
     system_interval(system_metrics)  # a bad setting raises before the run is created
+    prices = price_settings()  # so does a bad price table
     st, writer = _connection(resolve_store())
     inputs = _dataset_inputs(datasets)
     exp = st.experiments.get_or_create(experiment)
@@ -95,6 +100,7 @@ def start_run(
     from .capture_hook import start_capture
 
     run._context_recorded = start_capture(run)
+    run._cost_recorded = start_cost_record(run, prices)
     try:
         for context, source in inputs:
             run.log_dataset(source, context=context)
@@ -239,6 +245,23 @@ def runs(
     return RunList(_view(info, st) for info in found)
 
 
+def costs(
+    experiment: str | list[str] | None = None,
+    *,
+    where: Where = None,
+    limit: int | None = None,
+    include_archived: bool = False,
+    hourly: float | None = None,
+) -> CostReport:
+    """What the runs of one or more experiments (default: all) cost, newest first, and the
+    total: each run priced as recorded when it started (see ``RunView.cost``), or at
+    ``hourly`` USD an hour when given; ``.to_pandas()`` for a table."""
+    from .cost_reading import cost_report
+
+    found = runs(experiment, where=where, limit=limit, include_archived=include_archived)
+    return cost_report(found, hourly=hourly)
+
+
 def leaderboard_rows(
     experiment: str,
     metric: str,
@@ -278,8 +301,10 @@ def _at_exit() -> None:
     kernel ``crashed`` (the kernel shut down or restarted under a run that spans cells);
     else ``finished``. A process killed outright skips this; its runs read ``crashed``."""
     from .capture_hook import wait_for_captures
+    from .cost_hook import wait_for_cost_records
 
     wait_for_captures()
+    wait_for_cost_records()
     with _lock:
         open_runs = list(_open.values())
     if _exit_error:

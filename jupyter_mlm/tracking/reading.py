@@ -23,6 +23,8 @@ from ..core.validation import check_key
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..cost.advice import Advice
+    from ..cost.run_cost import RunCost
     from ..data.versions import DatasetVersion
     from ..store.base import Store
 
@@ -160,8 +162,10 @@ class RunView(RunInfo):
         identity), ``git``, ``environment`` and ``captured_at`` (none of them when nothing
         was captured: ``MLM_CAPTURE=0``, or the capture is still under way); and ``system``
         when system metrics were sampled: the interval, the GPUs sampled and why those, and
-        ``notices`` (what could not be sampled)."""
+        ``notices`` (what could not be sampled); and ``cost`` when a price or the machine's
+        type was known as it started (what ``cost`` reads)."""
         from .capture_hook import CONTEXT_TEXT
+        from .cost_hook import COST_TEXT
         from .system_hook import SYSTEM_TEXT
 
         last = {e.name: e for e in self.texts()}  # the last one of each name
@@ -172,7 +176,27 @@ class RunView(RunInfo):
                 ctx["captured_at"] = float(self.tags["mlm.captured_at"])
         if SYSTEM_TEXT in last:
             ctx["system"] = json.loads(self._store.blobs.get_bytes(last[SYSTEM_TEXT].blob_id))
+        if COST_TEXT in last:
+            ctx["cost"] = json.loads(self._store.blobs.get_bytes(last[COST_TEXT].blob_id))
         return ctx
+
+    # what it cost -------------------------------------------------------------------------
+    @property
+    def cost(self) -> RunCost:
+        """What the run cost (so far, while it runs): its hourly price as recorded when it
+        started × its wall hours (× its mean share of the machine's CPU with ``[cost] share
+        = "cpu"``), in USD; no amount, with the reason, when no price was known."""
+        from .cost_reading import cost_of
+
+        return cost_of(self)
+
+    def advice(self) -> list[Advice]:
+        """How the run could have cost less, from its own ``sys/`` samples: fewer cores, a
+        smaller GPU, an input-bound pipeline, idle GPU time; each with its evidence and
+        what it would save at the run's prices."""
+        from .cost_reading import advice_of
+
+        return advice_of(self)
 
     def children(self, *, include_archived: bool = False) -> RunList:
         """Runs started with this one as their parent, newest first, as ``RunView``s."""

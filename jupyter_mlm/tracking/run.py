@@ -21,8 +21,11 @@ from .system_hook import start_system_metrics, stop_system_metrics, system_inter
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..cost.advice import Advice
+    from ..cost.run_cost import RunCost
     from ..store.base import Store
     from ..system.sampler import Target
+    from .reading import RunView
     from .writer import Writer
 
 _time = time.time
@@ -31,6 +34,8 @@ _MAX_STEP = (1 << 63) - 1
 SOFT_LIMIT = 200_000
 #: ...and past this many the logging call spills them to the journal itself (~5.6 MB/200k).
 HARD_LIMIT = 2_000_000
+#: seconds ``finish`` waits for the run's prices to be stored (see cost_hook)
+COST_WAIT = 2.0
 
 
 class Run:
@@ -64,6 +69,7 @@ class Run:
         self._writer_error: WriterError | None = None
         self._ended_why = "has ended; start or resume a run to log"
         self._context_recorded: threading.Event | None = None  # set once captured
+        self._cost_recorded: threading.Event | None = None  # set once its prices are stored
         self._on_finish: Callable[[Run], None] | None = None  # the module API forgets it
         self._system: Target | None = None
         for key, step in last_steps.items():
@@ -313,11 +319,28 @@ class Run:
     def context(self) -> dict[str, Any]:
         """Where the run comes from and what its system metrics sample, as
         ``mlm.get_run(id).context`` reads it (waits up to 10 s for the capture)."""
-        from .reading import RunView
-
         if self._context_recorded is not None:
             self._context_recorded.wait(10)
-        return RunView.of(self.info, self._store).context
+        return self._view().context
+
+    @property
+    def cost(self) -> RunCost:
+        """What the run has cost so far, as ``mlm.get_run(id).cost`` reads it."""
+        self.flush_quietly()
+        return self._view().cost
+
+    def advice(self) -> list[Advice]:
+        """How the run could cost less, from its samples so far (see ``RunView.advice``)."""
+        self.flush_quietly()
+        return self._view().advice()
+
+    def _view(self) -> RunView:
+        """The run as stored now, once its prices are (waits up to ``COST_WAIT`` for them)."""
+        from .reading import RunView
+
+        if self._cost_recorded is not None:
+            self._cost_recorded.wait(COST_WAIT)
+        return RunView.of(self.info, self._store)
 
     def finish(self, status: str = "finished", *, error: str | None = None) -> None:
         """Flush everything and end the run (``finished``, ``failed``, ``killed``...)."""
@@ -335,6 +358,8 @@ class Run:
         finally:
             self._writer.unregister(self)
             self._store.runs.end(self.run_id, status, error)
+            if self._cost_recorded is not None:  # stored before finish returns (it is
+                self._cost_recorded.wait(COST_WAIT)  # at once unless the run was instant)
             if self._on_finish is not None:
                 self._on_finish(self)
         if self._writer_error is not None:
