@@ -221,3 +221,24 @@ def loop_overhead(
         (b[0] / a[0] - 1) * 100 for a, b in zip(times[plain], times[other], strict=True)
     ]
     return out
+
+
+def report_loops(
+    name: str, intro: str, times: dict[str, list[tuple[int, int]]], control: list[tuple[int, int]],
+    steps: int, pairs: int,
+) -> None:
+    """The note line and the wall and CPU figures (bar: 2 %) of ``paired_loops`` of a plain
+    and a logging side, with ``control`` four plain loops (ABBA) showing the machine's drift."""
+    o = loop_overhead(times, steps, "plain", "logging")
+    ctrl = ((control[1][0] + control[2][0]) / (control[0][0] + control[3][0]) - 1) * 100
+    note(f"{intro}, {steps:,} steps per loop, {pairs} pairs; "
+         f"{1e3 / o['base_wall']:.1f}k steps/s without logging; logging adds "
+         f"{o['wall'] - o['base_wall']:+.2f} us/step wall, {o['cpu'] - o['base_cpu']:+.2f} "
+         "us/step CPU; per pair, wall: " + ", ".join(f"{p:+.1f} %" for p in o["pairs"])  # type: ignore[attr-defined]
+         + f"; fastest loop of each side: {o['fastest']:+.1f} %; control, plain against plain "
+         f"(2 pairs): {ctrl:+.1f} %")  # fmt: skip
+    figure(name, o["wall"], "us/step", o["base_wall"], None,
+           f"<= 2 % slower (measured {o['slow']:+.2f} %)", o["slow"] <= 2.0)  # fmt: skip
+    figure(f"{name}_cpu", o["cpu"], "us/step", o["base_cpu"], None,
+           f"<= 2 % more CPU, writer included (measured {o['more_cpu']:+.2f} %)",
+           o["more_cpu"] <= 2.0)  # fmt: skip

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _common import figure, loop_overhead, median, note, paired_loops, parse_args, tempdir
+from _common import figure, median, note, paired_loops, parse_args, report_loops, tempdir
 
 STEPS = 20_000
 WARMUP = 300
@@ -138,19 +138,7 @@ def main() -> None:
         )
         control = [plain_loop(train, steps) for _ in range(4)]  # plain vs plain, ABBA
         calls = calls_in_loop(train, steps // 2)
-    o = loop_overhead(times, steps, "plain", "logging")
-    ctrl = ((control[1][0] + control[2][0]) / (control[0][0] + control[3][0]) - 1) * 100
-    note(f"torch {torch.__version__}, 1 intra-op thread, {steps:,} steps per loop, {pairs} pairs"
-         f"; {1e3 / o['base_wall']:.1f}k steps/s without logging; logging adds "
-         f"{o['wall'] - o['base_wall']:+.2f} us/step wall, {o['cpu'] - o['base_cpu']:+.2f} us/step "
-         "CPU; per pair, wall: " + ", ".join(f"{p:+.1f} %" for p in o["pairs"])  # type: ignore[attr-defined]
-         + f"; fastest loop of each side: {o['fastest']:+.1f} %; control, plain against plain "
-         f"(2 pairs): {ctrl:+.1f} %")  # fmt: skip
-    figure("torch_loop_step", o["wall"], "us/step", o["base_wall"], None,
-           f"<= 2 % slower (measured {o['slow']:+.2f} %)", o["slow"] <= 2.0)  # fmt: skip
-    figure("torch_loop_step_cpu", o["cpu"], "us/step", o["base_cpu"], None,
-           f"<= 2 % more CPU, writer included (measured {o['more_cpu']:+.2f} %)",
-           o["more_cpu"] <= 2.0)  # fmt: skip
+    report_loops("torch_loop_step", f"torch {torch.__version__}, 1 intra-op thread", times, control, steps, pairs)
     timer = median(calls["empty"])
     call = {kind: (median(v) - timer) / 1000 for kind, v in calls.items()}
     note(f"single calls inside the loop ({steps // 8:,} of each, timer pair of {timer:.0f} ns "

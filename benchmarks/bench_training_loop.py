@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 
-from _common import figure, loop_overhead, note, paired_loops, parse_args, tempdir
+from _common import paired_loops, parse_args, report_loops, tempdir
 
 STEP_US = 100.0
 STEPS = 20_000
@@ -81,19 +81,7 @@ def main() -> None:
             pairs,
         )
         control = [plain_loop(k, steps) for _ in range(4)]  # plain vs plain, ABBA
-    o = loop_overhead(times, steps, "plain", "logging")
-    ctrl = ((control[1][0] + control[2][0]) / (control[0][0] + control[3][0]) - 1) * 100
-    note(f"training loop: {steps:,} steps per loop, {pairs} pairs, work k={k}; "
-         f"{1e3 / o['base_wall']:.1f}k steps/s without logging; logging adds "
-         f"{o['wall'] - o['base_wall']:+.2f} us/step wall, {o['cpu'] - o['base_cpu']:+.2f} "
-         "us/step CPU; per pair, wall: " + ", ".join(f"{p:+.1f} %" for p in o["pairs"])  # type: ignore[attr-defined]
-         + f"; fastest loop of each side: {o['fastest']:+.1f} %; control, plain against plain "
-         f"(2 pairs): {ctrl:+.1f} %")  # fmt: skip
-    figure("training_loop_step", o["wall"], "us/step", o["base_wall"], None,
-           f"<= 2 % slower (measured {o['slow']:+.2f} %)", o["slow"] <= 2.0)  # fmt: skip
-    figure("training_loop_step_cpu", o["cpu"], "us/step", o["base_cpu"], None,
-           f"<= 2 % more CPU, writer included (measured {o['more_cpu']:+.2f} %)",
-           o["more_cpu"] <= 2.0)  # fmt: skip
+    report_loops("training_loop_step", f"training loop: work k={k}", times, control, steps, pairs)
 
 
 if __name__ == "__main__":
